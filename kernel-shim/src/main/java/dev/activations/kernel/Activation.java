@@ -1,0 +1,238 @@
+package dev.activations.kernel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A scheduler activation: a platform carrier thread the kernel runs upcalls on. It holds at
+ * most one {@link VirtualProcessor} at a time.
+ *
+ * <h2>State machine ({@link #state})</h2>
+ * <pre>
+ *   SPARE     -> RUNNING     kernel gives it a VP (under the kernel lock)
+ *   RUNNING   -> IN_KERNEL   enterKernel, by this carrier (CAS: the monitor may race)
+ *   IN_KERNEL -> RUNNING     exitKernel, by this carrier (CAS; fails if the monitor won)
+ *   IN_KERNEL -> BLOCKED     monitor: bracketed call older than blockedAfter (CAS, under lock)
+ *   RUNNING   -> BLOCKED     monitor: carrier seen blocked in two samples (CAS, under lock)
+ *   RUNNING   -> LINGERING   processorIdle: VP idle, kept for the hysteresis (under lock)
+ *   LINGERING -> RUNNING     its space asked for processors again (under lock)
+ *   LINGERING/RUNNING -> SPARE   VP given up; back to the pool (under lock)
+ *   BLOCKED   -> SPARE       after activationUnblocked was delivered (under lock)
+ *   SPARE     -> RETIRED     keep-alive expired or the kernel closed
+ * </pre>
+ * RUNNING, IN_KERNEL and LINGERING hold a VP; SPARE, BLOCKED and RETIRED hold none.
+ *
+ * <h2>Signal word ({@link #signal})</h2>
+ * Set only by the kernel, under its lock; read by this carrier at every safepoint (one
+ * volatile read, a plain load on x86). {@link #PREEMPT}: give the VP back at the next
+ * safepoint. {@link #REVOKED}: the VP is already gone (the carrier was found blocked); stop
+ * running user code at the next safepoint. Cleared by the kernel when the activation gets its
+ * next assignment.
+ *
+ * <h2>Fields written by this carrier, read racily by the monitor</h2>
+ * {@code mounted} and {@code dispatches} (opaque writes from {@link #noteDispatch}); the
+ * monitor only compares successive samples, so a stale read delays detection by one sample.
+ */
+public final class Activation extends Thread {
+    static final int SPARE = 0;
+    static final int RUNNING = 1;
+    static final int IN_KERNEL = 2;
+    static final int BLOCKED = 3;
+    static final int LINGERING = 4;
+    static final int RETIRED = 5;
+
+    /** Signal bit: the kernel wants this activation's VP back at the next safepoint. */
+    public static final int PREEMPT = 1;
+    /** Signal bit: the VP was taken while the carrier blocked; stop at the next safepoint. */
+    public static final int REVOKED = 2;
+
+    private static final VarHandle STATE;
+    private static final VarHandle DISPATCHES;
+    private static final VarHandle MOUNTED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(Activation.class, "state", int.class);
+            DISPATCHES = l.findVarHandle(Activation.class, "dispatches", long.class);
+            MOUNTED = l.findVarHandle(Activation.class, "mounted", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Kernel kernel;
+    final int serial;
+
+    private volatile int state = SPARE;
+    volatile int signal;
+
+    // --- written by this carrier (opaque), sampled by the monitor ---
+    @SuppressWarnings("unused") private Object mounted;
+    @SuppressWarnings("unused") private long dispatches;
+    /** Start of the current bracketed kernel call (System.nanoTime), read by the monitor. */
+    volatile long kernelEnteredAt;
+    /** User thread inside the current bracketed call. */
+    volatile Object kernelThread;
+
+    // --- owned by the kernel lock ---
+    VirtualProcessor processor;
+    AddressSpace space;
+    /** Next upcall to run; set under the lock, read by this carrier after unpark. */
+    volatile Assignment assignment;
+    /** Outcome of a linger: 0 waiting, 1 keep the VP, 2 VP taken. Set under the lock. */
+    volatile int lingerOutcome;
+    /** The thread that was running when the VP was revoked (for activationUnblocked). */
+    Object blockedThread;
+    long blockedAt;
+
+    // --- owned by the monitor thread ---
+    long sampledDispatches = -1;
+    int suspectSamples;
+
+    // --- written once by this carrier at start ---
+    volatile int tid = -1;
+
+    /** The runtime's per-carrier context; read and written by this carrier only. */
+    private Object attachment;
+
+    Activation(Kernel kernel, int serial, Assignment first) {
+        super(null, null, kernel.name() + "-activation-" + serial, 0, false);
+        this.kernel = kernel;
+        this.serial = serial;
+        this.assignment = first;
+        setDaemon(true);
+    }
+
+    /** The activation the caller runs on, or null when the caller is not a kernel carrier. */
+    public static Activation current() {
+        return Thread.currentThread() instanceof Activation a ? a : null;
+    }
+
+    /** The kernel this activation belongs to. */
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /**
+     * The signal word (bits {@link #PREEMPT}, {@link #REVOKED}); 0 when the activation may
+     * keep running. This is the safepoint poll: one volatile read.
+     */
+    public int signal() {
+        return signal;
+    }
+
+    /** The VP this activation holds, or null. Meaningful on this carrier only. */
+    public VirtualProcessor processor() {
+        return processor;
+    }
+
+    /** True while this activation holds its VP (not blocked, not spare). Racy outside the lock. */
+    public boolean holdsProcessor() {
+        int s = state;
+        return s == RUNNING || s == IN_KERNEL || s == LINGERING;
+    }
+
+    /** True while this activation runs on its VP outside the kernel: spinning on it makes sense. */
+    public boolean isRunningOnProcessor() {
+        return state == RUNNING;
+    }
+
+    /**
+     * Downcall: the current user thread {@code thread} is about to make a call that may block.
+     * Runs on this carrier only. Returns false if this activation no longer holds a VP (the
+     * monitor already revoked it); the call may still be made.
+     */
+    public boolean enterKernel(Object thread) {
+        assert Thread.currentThread() == this : "enterKernel must run on its own carrier";
+        kernelThread = thread;
+        kernelEnteredAt = System.nanoTime();
+        return STATE.compareAndSet(this, RUNNING, IN_KERNEL); // pairs with the monitor's CAS in Kernel.handOff
+    }
+
+    /**
+     * Downcall: the call bracketed by {@link #enterKernel} returned. Returns true if this
+     * activation still holds its VP; false if the monitor handed the VP to another activation
+     * meanwhile, in which case the caller must stop running user code (yield to the upcall's
+     * base frame) so that {@code activationUnblocked} can be delivered.
+     */
+    public boolean exitKernel() {
+        assert Thread.currentThread() == this : "exitKernel must run on its own carrier";
+        kernelThread = null;
+        return STATE.compareAndSet(this, IN_KERNEL, RUNNING); // loses to the monitor's IN_KERNEL -> BLOCKED
+    }
+
+    /**
+     * Records that the runtime mounted {@code thread} on this carrier. Two opaque writes; the
+     * monitor uses them to tell "no scheduling progress" from "busy".
+     */
+    public void noteDispatch(Object thread) {
+        MOUNTED.setOpaque(this, thread);
+        DISPATCHES.setOpaque(this, (long) DISPATCHES.getOpaque(this) + 1);
+    }
+
+    /** Records that no user thread runs on this carrier (the scheduler is idle or spinning). */
+    public void noteIdle() {
+        MOUNTED.setOpaque(this, null);
+    }
+
+    /** The runtime's per-carrier context object (set by the runtime, on this carrier). */
+    public Object attachment() {
+        return attachment;
+    }
+
+    /** Sets the runtime's per-carrier context; call on this carrier only. */
+    public void attach(Object context) {
+        attachment = context;
+    }
+
+    int state() {
+        return state;
+    }
+
+    void setState(int s) {
+        state = s;
+    }
+
+    boolean casState(int expected, int next) {
+        return STATE.compareAndSet(this, expected, next);
+    }
+
+    Object sampleMounted() {
+        return MOUNTED.getOpaque(this);
+    }
+
+    long sampleDispatches() {
+        return (long) DISPATCHES.getOpaque(this);
+    }
+
+    /** Hands the next assignment to this (parked or new) activation. Caller holds the kernel lock. */
+    void assign(Assignment next) {
+        assignment = next;
+        LockSupport.unpark(this);
+    }
+
+    static String stateName(int s) {
+        return switch (s) {
+            case SPARE -> "SPARE";
+            case RUNNING -> "RUNNING";
+            case IN_KERNEL -> "IN_KERNEL";
+            case BLOCKED -> "BLOCKED";
+            case LINGERING -> "LINGERING";
+            case RETIRED -> "RETIRED";
+            default -> "?" + s;
+        };
+    }
+
+    @Override
+    public void run() {
+        tid = ProcStat.currentTid();
+        kernel.runActivation(this);
+    }
+
+    @Override
+    public String toString() {
+        return getName() + "[" + stateName(state) + (processor == null ? "" : ", " + processor) + "]";
+    }
+}

@@ -1,0 +1,892 @@
+package dev.activations.kernel;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The kernel shim: owns {@code P} virtual processors, allocates them among the attached
+ * {@link AddressSpace}s, runs upcalls on {@link Activation}s (carrier threads) and hands the
+ * VP of a blocked activation to a fresh one.
+ *
+ * <h2>Implementation overview</h2>
+ * All allocation state (VP ownership, the free list, the spare pool, each space's
+ * {@code held}/{@code pending}/{@code lingering}) is guarded by one monitor, {@link #lock}.
+ * Allocation decisions are rare next to user-level scheduling (the runtime calls the kernel
+ * only when it runs out of work or has more work than processors), so one lock keeps the
+ * protocol easy to check. The fast paths that must not take it are the safepoint poll (a
+ * volatile read of {@link Activation#signal}) and the blocking bracket (one CAS each way).
+ *
+ * <h2>Invariants (under the lock)</h2>
+ * <ol>
+ *   <li>Every VP is in exactly one of: the free list; held by one activation whose
+ *       {@code processor} is that VP ({@code vp.holder == a && a.processor == vp}).</li>
+ *   <li>{@code space.held} = number of VPs with {@code owner == space}.</li>
+ *   <li>An activation in the spare pool holds no VP and has no assignment.</li>
+ *   <li>Activations alive never exceed {@code maxActivations}; past it, hand-offs are
+ *       refused and counted, never thrown into user code.</li>
+ * </ol>
+ *
+ * <h2>Lifecycle of one upcall ({@link #runActivation})</h2>
+ * An activation takes an {@link Assignment}, runs {@code processorAdded} or
+ * {@code activationBlocked}, and when that returns, {@link #upcallReturned} decides under the
+ * lock what happened: the VP was revoked while the carrier blocked (deliver
+ * {@code activationUnblocked}), the VP was preempted (free it, deliver
+ * {@code processorPreempted}, reallocate), or it was given up in {@code processorIdle}.
+ * Upcalls are always delivered outside the lock. A freed VP is preferably reassigned to the
+ * activation that freed it, so reallocation usually costs no thread wake-up.
+ *
+ * <h2>Processor allocation ({@link #rebalance})</h2>
+ * Targets come from {@link ProcessorAllocator} (even split within the highest priority level,
+ * leftovers down). A space below target that has requested processors gets free VPs first,
+ * then lingering (idle) VPs of spaces above target, and only then are running VPs of spaces
+ * above target preempted: the kernel sets PREEMPT in the holder's signal word, the user thread
+ * honours it at its next safepoint, and the VP comes back through {@link #upcallReturned}.
+ * An idle VP lingers with its space for {@code idleHysteresis} (unless another space is owed
+ * it), so a space that goes idle for a moment does not lose its processors.
+ *
+ * <h2>Rejected designs</h2>
+ * A lock-free allocator (CAS on per-VP owner words) made the preempt/hand-off/linger races
+ * hard to reason about for no measurable gain: the lock is taken per allocation event, not
+ * per user-level context switch. Interrupting carriers to preempt was rejected: HotSpot cannot
+ * preempt a mounted continuation, and an interrupt would leak into user code.
+ */
+public final class Kernel implements AutoCloseable {
+    private static final AtomicInteger KERNELS = new AtomicInteger();
+
+    private final String name;
+    private final int processorCount;
+    private final int maxActivations;
+    private final long blockedAfterNanos;
+    private final long monitorIntervalNanos;
+    private final long idleHysteresisNanos;
+    private final long keepAliveNanos;
+    private final boolean blockingDetection;
+    private final boolean shared;
+
+    /** The allocation lock. */
+    private final Object lock = new Object();
+    private final VirtualProcessor[] processors;
+    /** lock */
+    private final ArrayDeque<VirtualProcessor> free = new ArrayDeque<>();
+    /** lock */
+    private final List<AddressSpace> spaces = new ArrayList<>();
+    /** lock: parked activations holding nothing, most recently used first. */
+    private final ArrayDeque<Activation> spares = new ArrayDeque<>();
+    /** lock: every activation not yet retired. */
+    private final Set<Activation> alive = new LinkedHashSet<>();
+    /** lock */
+    private int activationSerial;
+    /** lock */
+    private int peakActivations;
+    /** lock */
+    private int blockedNow;
+    private volatile int busy;
+    private volatile boolean closed;
+    volatile boolean monitorSleeping;
+    private final Thread monitorThread;
+
+    private final LongAdder processorAddedCount = new LongAdder();
+    private final LongAdder processorPreemptedCount = new LongAdder();
+    private final LongAdder activationBlockedCount = new LongAdder();
+    private final LongAdder activationUnblockedCount = new LongAdder();
+    private final LongAdder handOffCount = new LongAdder();
+    private final LongAdder refusedHandOffCount = new LongAdder();
+    private final LongAdder preemptionCount = new LongAdder();
+
+    private Kernel(Builder b, boolean shared) {
+        this.name = b.name != null ? b.name : "kernel-" + KERNELS.incrementAndGet();
+        this.processorCount = b.processors;
+        this.maxActivations = b.maxActivations > 0 ? b.maxActivations : b.processors + 256;
+        if (maxActivations < processorCount) {
+            throw new IllegalArgumentException("maxActivations must be >= processors (" + processorCount
+                    + ") and <= " + Builder.MAX + ", was " + maxActivations);
+        }
+        this.blockedAfterNanos = b.blockedAfter.toNanos();
+        this.monitorIntervalNanos = b.monitorInterval.toNanos();
+        this.idleHysteresisNanos = b.idleHysteresis.toNanos();
+        this.keepAliveNanos = b.keepAlive.toNanos();
+        this.blockingDetection = b.blockingDetection;
+        this.shared = shared;
+        this.processors = new VirtualProcessor[processorCount];
+        for (int i = 0; i < processorCount; i++) {
+            processors[i] = new VirtualProcessor(this, i);
+            free.add(processors[i]);
+        }
+        if (blockingDetection) {
+            monitorThread = new Thread(new Monitor(this, monitorIntervalNanos, blockedAfterNanos, true),
+                    name + "-monitor");
+            monitorThread.setDaemon(true);
+            monitorThread.start();
+        } else {
+            monitorThread = null;
+        }
+    }
+
+    /** A builder with the defaults documented on each setter. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The JVM-wide default kernel, built on first use with the builder's defaults. Cannot be closed. */
+    public static Kernel shared() {
+        return SharedHolder.KERNEL;
+    }
+
+    private static final class SharedHolder {
+        static final Kernel KERNEL = new Kernel(new Builder().name("shared"), true);
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /**
+     * Attaches a new address space.
+     *
+     * @param name     for diagnostics; not blank
+     * @param priority 1 (lowest) to 10 (highest); higher-priority spaces get processors first
+     * @param upcalls  the space's scheduler
+     */
+    public AddressSpace attach(String name, int priority, Upcalls upcalls) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name must be a non-blank string, was " + (name == null ? "null" : "\"" + name + "\""));
+        }
+        if (priority < 1 || priority > 10) {
+            throw new IllegalArgumentException("priority must be between 1 and 10, was " + priority);
+        }
+        Objects.requireNonNull(upcalls, "upcalls must not be null");
+        synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("kernel " + this.name + " is closed; build a new Kernel to attach \"" + name + "\"");
+            }
+            AddressSpace s = new AddressSpace(this, name, priority, upcalls);
+            spaces.add(s);
+            return s;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Number of virtual processors. */
+    public int processors() {
+        return processorCount;
+    }
+
+    public int maxActivations() {
+        return maxActivations;
+    }
+
+    /** Whether the monitor hands off the VPs of blocked activations. */
+    public boolean blockingDetection() {
+        return blockingDetection;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** A consistent snapshot of the counters. */
+    public KernelStats stats() {
+        synchronized (lock) {
+            List<SpaceStats> ss = new ArrayList<>();
+            for (AddressSpace s : spaces) {
+                ss.add(spaceStatsLocked(s));
+            }
+            return new KernelStats(processorCount, busy, alive.size(), peakActivations, blockedNow,
+                    processorAddedCount.sum(), processorPreemptedCount.sum(), activationBlockedCount.sum(),
+                    activationUnblockedCount.sum(), handOffCount.sum(), refusedHandOffCount.sum(),
+                    preemptionCount.sum(), List.copyOf(ss));
+        }
+    }
+
+    /**
+     * Stops the kernel: every activation is told to give its VP back at its next safepoint,
+     * spares and lingering activations wake and retire, blocked ones are interrupted after a
+     * grace period; each attached space then gets {@link Upcalls#kernelClosed}. Returns when no
+     * carrier thread of this kernel is alive.
+     *
+     * @throws IllegalStateException if some carrier did not stop within 10 s (a user thread
+     *     that never reaches a safepoint, or a blocking call that ignores interrupts); the
+     *     message names them. They are daemon threads and do not keep the JVM alive.
+     * @throws UnsupportedOperationException on {@link #shared()}
+     */
+    @Override
+    public void close() {
+        if (shared) {
+            throw new UnsupportedOperationException("Kernel.shared() lives as long as the JVM and cannot be closed; build your own Kernel to control its lifetime");
+        }
+        List<Activation> toJoin;
+        List<AddressSpace> attached;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Activation a : alive) {
+                a.signal |= Activation.PREEMPT;
+                if (a.state() == Activation.LINGERING) {
+                    a.lingerOutcome = LINGER_TAKEN;
+                }
+                LockSupport.unpark(a);
+            }
+            toJoin = new ArrayList<>(alive);
+            attached = new ArrayList<>(spaces);
+        }
+        if (monitorThread != null) {
+            LockSupport.unpark(monitorThread);
+            joinQuietly(monitorThread, 2_000);
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        for (Activation a : toJoin) {
+            joinQuietly(a, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+        for (Activation a : toJoin) {
+            if (a.isAlive()) {
+                a.interrupt(); // still in a blocking call or never reached a safepoint
+            }
+        }
+        deadline = System.nanoTime() + 8_000_000_000L;
+        List<String> stuck = new ArrayList<>();
+        for (Activation a : toJoin) {
+            joinQuietly(a, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            if (a.isAlive()) {
+                stuck.add(a.toString());
+            }
+        }
+        for (AddressSpace s : attached) {
+            try {
+                s.upcalls().kernelClosed();
+            } catch (RuntimeException | Error e) {
+                s.upcallFailures.increment();
+            }
+        }
+        if (!stuck.isEmpty()) {
+            throw new IllegalStateException("kernel " + name + " closed, but " + stuck.size()
+                    + " carrier(s) did not stop within 10 s (a user thread that never reaches a safepoint, "
+                    + "or a blocking call that ignores interrupts): " + stuck);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Kernel[" + name + ", " + processorCount + " processors]";
+    }
+
+    // ------------------------------------------------------------------ downcalls
+
+    void requestProcessors(AddressSpace s, int n) {
+        Activation toUnpark = null;
+        synchronized (lock) {
+            if (closed || s.detached) {
+                return;
+            }
+            s.pending = Math.min(processorCount, s.pending + n);
+            while (s.pending > 0 && !s.lingering.isEmpty()) {
+                Activation a = s.lingering.poll();
+                a.setState(Activation.RUNNING);
+                a.lingerOutcome = LINGER_KEEP;
+                s.pending--;
+                LockSupport.unpark(a);
+            }
+            if (s.pending > 0) {
+                Assignment none = rebalance(null);
+                assert none == null;
+            }
+        }
+    }
+
+    static final int LINGER_KEEP = 1;
+    static final int LINGER_TAKEN = 2;
+
+    boolean processorIdle(AddressSpace s, VirtualProcessor vp) {
+        Activation a = Activation.current();
+        synchronized (lock) {
+            if (a == null || a.processor != vp || vp.owner != s) {
+                throw new IllegalStateException("processorIdle(" + vp + ") must be called by the activation holding it; caller is "
+                        + Thread.currentThread().getName());
+            }
+            if (closed || s.detached || a.signal != 0) {
+                return false; // upcallReturned releases the VP
+            }
+            if (s.pending > 0) {
+                s.pending--;
+                return true;
+            }
+            if (owedElsewhere(s)) {
+                releaseProcessor(a);
+                a.setState(Activation.SPARE);
+                a.assignment = rebalance(a);
+                return false;
+            }
+            a.setState(Activation.LINGERING);
+            a.lingerOutcome = 0;
+            s.lingering.add(a);
+        }
+        long deadline = System.nanoTime() + idleHysteresisNanos;
+        while (true) {
+            int outcome = a.lingerOutcome;
+            if (outcome == LINGER_KEEP) {
+                return true;
+            }
+            if (outcome == LINGER_TAKEN) {
+                return false;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                synchronized (lock) {
+                    if (a.lingerOutcome != 0) {
+                        continue; // decided while we timed out
+                    }
+                    s.lingering.remove(a);
+                    releaseProcessor(a);
+                    a.setState(Activation.SPARE);
+                    a.assignment = rebalance(a);
+                    return false;
+                }
+            }
+            LockSupport.parkNanos(this, left);
+        }
+    }
+
+    void preemptOwn(AddressSpace s, VirtualProcessor vp) {
+        synchronized (lock) {
+            if (vp.kernel() != this || vp.owner != s) {
+                throw new IllegalArgumentException("vp must be a processor allocated to " + s.name() + ", was " + vp);
+            }
+            Activation h = vp.holder;
+            if (h == null || vp.preemptPending || h.state() == Activation.LINGERING) {
+                return; // already going, or idle: nothing to stop
+            }
+            vp.preemptPending = true;
+            vp.selfPreempt = true;
+            h.signal |= Activation.PREEMPT;
+            preemptionCount.increment();
+        }
+    }
+
+    void detach(AddressSpace s) {
+        synchronized (lock) {
+            if (s.detached) {
+                return;
+            }
+            s.detached = true;
+            s.pending = 0;
+            for (VirtualProcessor vp : processors) {
+                if (vp.owner == s) {
+                    Activation h = vp.holder;
+                    if (h.state() == Activation.LINGERING) {
+                        s.lingering.remove(h);
+                        h.lingerOutcome = LINGER_TAKEN;
+                        LockSupport.unpark(h);
+                    } else {
+                        vp.preemptPending = true;
+                        vp.selfPreempt = false;
+                        h.signal |= Activation.PREEMPT;
+                    }
+                }
+            }
+            spaces.remove(s);
+        }
+    }
+
+    int heldBy(AddressSpace s) {
+        synchronized (lock) {
+            return s.held;
+        }
+    }
+
+    SpaceStats spaceStats(AddressSpace s) {
+        synchronized (lock) {
+            return spaceStatsLocked(s);
+        }
+    }
+
+    private SpaceStats spaceStatsLocked(AddressSpace s) {
+        return new SpaceStats(s.name(), s.priority(), s.held, s.pending, s.added.sum(), s.preempted.sum(),
+                s.blocked.sum(), s.unblocked.sum(), s.requests.sum(), s.upcallFailures.sum());
+    }
+
+    // ------------------------------------------------------------------ activations
+
+    /** The body of every carrier thread. Runs on that carrier. */
+    void runActivation(Activation a) {
+        Assignment next = a.assignment;
+        a.assignment = null;
+        while (next != null) {
+            Object stopped = deliver(a, next);
+            next = upcallReturned(a, stopped);
+            if (next == null) {
+                next = awaitAssignment(a);
+            }
+        }
+    }
+
+    private Object deliver(Activation a, Assignment as) {
+        AddressSpace s = as.space();
+        try {
+            if (as.blocked() == null) {
+                processorAddedCount.increment();
+                s.added.increment();
+                return s.upcalls().processorAdded(as.vp());
+            }
+            activationBlockedCount.increment();
+            s.blocked.increment();
+            return s.upcalls().activationBlocked(as.vp(), as.blocked(), as.blockedThread());
+        } catch (RuntimeException | Error e) {
+            s.upcallFailures.increment();
+            reportUpcallFailure(s, e);
+            return null;
+        }
+    }
+
+    private static void reportUpcallFailure(AddressSpace s, Throwable e) {
+        Thread t = Thread.currentThread();
+        System.err.println("activations: upcall of space \"" + s.name() + "\" threw on " + t.getName() + " (scheduler bug; carrier kept):");
+        e.printStackTrace();
+    }
+
+    /** Runs on carrier {@code a} after its upcall returned. Returns its next assignment, or null. */
+    private Assignment upcallReturned(Activation a, Object stopped) {
+        AddressSpace unblockedSpace = null;
+        Object unblockedThread = null;
+        AddressSpace preemptedSpace = null;
+        VirtualProcessor preemptedVp = null;
+        Assignment next;
+        synchronized (lock) {
+            if (a.state() == Activation.BLOCKED) {
+                unblockedSpace = a.space;
+                unblockedThread = stopped != null ? stopped : a.blockedThread;
+                a.space = null;
+                a.blockedThread = null;
+                blockedNow--;
+                next = null;
+            } else if (a.assignment != null) {
+                next = a.assignment; // a lingering VP was moved to another space with this carrier
+                a.assignment = null;
+            } else if (a.processor != null) {
+                VirtualProcessor vp = a.processor;
+                AddressSpace s = a.space;
+                boolean preempted = vp.preemptPending || stopped != null;
+                boolean keep = vp.selfPreempt && !closed && !s.detached;
+                releaseProcessor(a);
+                if (preempted) {
+                    preemptedSpace = s;
+                    preemptedVp = vp;
+                }
+                if (keep) {
+                    free.remove(vp);
+                    next = bind(a, vp, s);
+                } else {
+                    a.setState(Activation.SPARE);
+                    next = rebalance(a);
+                }
+            } else {
+                next = rebalance(a);
+            }
+        }
+        if (preemptedSpace != null) {
+            processorPreemptedCount.increment();
+            preemptedSpace.preempted.increment();
+            try {
+                preemptedSpace.upcalls().processorPreempted(preemptedVp, stopped);
+            } catch (RuntimeException | Error e) {
+                preemptedSpace.upcallFailures.increment();
+                reportUpcallFailure(preemptedSpace, e);
+            }
+        }
+        if (unblockedSpace != null) {
+            activationUnblockedCount.increment();
+            unblockedSpace.unblocked.increment();
+            try {
+                unblockedSpace.upcalls().activationUnblocked(a, unblockedThread);
+            } catch (RuntimeException | Error e) {
+                unblockedSpace.upcallFailures.increment();
+                reportUpcallFailure(unblockedSpace, e);
+            }
+            synchronized (lock) {
+                a.setState(Activation.SPARE);
+                next = rebalance(a);
+            }
+        }
+        return next;
+    }
+
+    /** Parks {@code a} in the spare pool until it gets an assignment; null when it retires. */
+    private Assignment awaitAssignment(Activation a) {
+        synchronized (lock) {
+            Assignment as = a.assignment;
+            if (as != null) {
+                a.assignment = null;
+                return as;
+            }
+            if (closed) {
+                retire(a);
+                return null;
+            }
+            a.setState(Activation.SPARE);
+            a.signal = 0;
+            spares.push(a);
+        }
+        long deadline = System.nanoTime() + keepAliveNanos;
+        while (true) {
+            Assignment as = a.assignment;
+            if (as != null) {
+                a.assignment = null;
+                return as;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || closed) {
+                synchronized (lock) {
+                    if (a.assignment == null) {
+                        spares.remove(a);
+                        retire(a);
+                        return null;
+                    }
+                }
+                continue;
+            }
+            LockSupport.parkNanos(this, left);
+            Thread.interrupted(); // an interrupt meant for a user thread that has left this carrier
+        }
+    }
+
+    /** Caller holds the lock. */
+    private void retire(Activation a) {
+        a.setState(Activation.RETIRED);
+        alive.remove(a);
+    }
+
+    /**
+     * Monitor: {@code a} looks blocked while holding {@code vp}; hand {@code vp} to a fresh
+     * activation. The CAS from {@code expected} to BLOCKED races the carrier's own
+     * {@code exitKernel}/{@code enterKernel} CAS; whoever wins decides.
+     */
+    void handOff(Activation a, VirtualProcessor vp, int expected, Object thread) {
+        synchronized (lock) {
+            if (closed || vp.holder != a || a.state() != expected) {
+                return;
+            }
+            if (spares.isEmpty() && alive.size() >= maxActivations) {
+                refusedHandOffCount.increment();
+                return;
+            }
+            if (!a.casState(expected, Activation.BLOCKED)) {
+                return; // the carrier came back first
+            }
+            AddressSpace s = a.space;
+            a.signal |= Activation.REVOKED;
+            a.blockedThread = thread;
+            a.blockedAt = System.nanoTime();
+            a.processor = null;
+            blockedNow++;
+            handOffCount.increment();
+            Activation b = spares.isEmpty() ? newActivation() : spares.pop();
+            vp.holder = b;
+            b.processor = vp;
+            b.space = s;
+            b.signal = vp.preemptPending ? Activation.PREEMPT : 0;
+            b.setState(Activation.RUNNING);
+            start(b, new Assignment(vp, s, a, thread));
+        }
+    }
+
+    // ------------------------------------------------------------------ allocation (lock held)
+
+    /** Gives {@code vp} to {@code s} on activation {@code a}. Caller holds the lock; vp is not free. */
+    private Assignment bind(Activation a, VirtualProcessor vp, AddressSpace s) {
+        assert Thread.holdsLock(lock);
+        assert vp.holder == null && a.processor == null : vp + " " + a;
+        vp.holder = a;
+        vp.owner = s;
+        vp.preemptPending = false;
+        vp.selfPreempt = false;
+        a.processor = vp;
+        a.space = s;
+        a.signal = 0;
+        a.setState(Activation.RUNNING);
+        s.held++;
+        busy++; // pairs with the monitor's re-check before parking
+        if (monitorSleeping && monitorThread != null) {
+            LockSupport.unpark(monitorThread);
+        }
+        return Assignment.added(vp, s);
+    }
+
+    /** Takes {@code a}'s VP away and puts it on the free list. Caller holds the lock. */
+    private void releaseProcessor(Activation a) {
+        assert Thread.holdsLock(lock);
+        VirtualProcessor vp = a.processor;
+        AddressSpace s = vp.owner;
+        if (vp.preemptPending && !vp.selfPreempt) {
+            s.preemptsInFlight--;
+        }
+        vp.holder = null;
+        vp.owner = null;
+        vp.preemptPending = false;
+        vp.selfPreempt = false;
+        a.processor = null;
+        a.space = null;
+        s.held--;
+        busy--;
+        free.add(vp);
+    }
+
+    private Activation newActivation() {
+        Activation a = new Activation(this, ++activationSerial, null);
+        alive.add(a);
+        peakActivations = Math.max(peakActivations, alive.size());
+        return a;
+    }
+
+    private static void start(Activation a, Assignment as) {
+        if (a.getState() == Thread.State.NEW) {
+            a.assignment = as;
+            a.start();
+        } else {
+            a.assign(as);
+        }
+    }
+
+    /** True if some other space is below its target and wants processors. Caller holds the lock. */
+    private boolean owedElsewhere(AddressSpace self) {
+        int[] target = targets();
+        for (int i = 0; i < spaces.size(); i++) {
+            AddressSpace s = spaces.get(i);
+            if (s != self && s.pending > 0 && s.held < target[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int[] targets() {
+        int n = spaces.size();
+        int[] prio = new int[n];
+        int[] demand = new int[n];
+        int[] held = new int[n];
+        for (int i = 0; i < n; i++) {
+            AddressSpace s = spaces.get(i);
+            prio[i] = s.priority();
+            held[i] = s.held;
+            demand[i] = s.detached ? 0 : Math.min(processorCount, s.held + s.pending);
+        }
+        return ProcessorAllocator.targets(processorCount, prio, demand, held);
+    }
+
+    /**
+     * Moves processors toward the targets. {@code caller}, if non-null, holds no VP and may
+     * take one itself: the assignment for it is returned instead of waking another thread.
+     * Caller holds the lock.
+     */
+    private Assignment rebalance(Activation caller) {
+        assert Thread.holdsLock(lock);
+        if (closed || spaces.isEmpty()) {
+            return null;
+        }
+        Assignment forCaller = null;
+        int[] target = targets();
+        for (int i = 0; i < spaces.size(); i++) {
+            AddressSpace s = spaces.get(i);
+            while (s.pending > 0 && s.held < target[i] && !free.isEmpty()) {
+                Activation a;
+                if (forCaller == null && caller != null && caller.processor == null) {
+                    a = caller;
+                } else if (!spares.isEmpty()) {
+                    a = spares.pop();
+                } else if (alive.size() < maxActivations) {
+                    a = newActivation();
+                } else {
+                    refusedHandOffCount.increment();
+                    return forCaller;
+                }
+                Assignment as = bind(a, free.poll(), s);
+                s.pending--;
+                if (a == caller) {
+                    forCaller = as;
+                } else {
+                    start(a, as);
+                }
+            }
+        }
+        for (int i = 0; i < spaces.size(); i++) {
+            AddressSpace owed = spaces.get(i);
+            int deficit = Math.min(owed.pending, target[i] - owed.held) - incoming(owed);
+            for (int j = 0; j < spaces.size() && deficit > 0; j++) {
+                AddressSpace victim = spaces.get(j);
+                while (deficit > 0 && victim.held - victim.preemptsInFlight > target[j]) {
+                    if (!reclaimOne(victim, owed)) {
+                        break;
+                    }
+                    deficit--;
+                }
+            }
+        }
+        return forCaller;
+    }
+
+    /** Preemptions in flight toward {@code s} are not tracked per gainer; freed VPs go by target. */
+    private static int incoming(AddressSpace s) {
+        return 0;
+    }
+
+    /**
+     * Takes one VP from {@code victim} for {@code owed}: a lingering one moves at once (its
+     * carrier runs {@code owed}'s processorAdded); otherwise one running VP is asked to
+     * preempt. Returns false if {@code victim} has no VP that can be taken. Caller holds the lock.
+     */
+    private boolean reclaimOne(AddressSpace victim, AddressSpace owed) {
+        Activation l = victim.lingering.poll();
+        if (l != null) {
+            VirtualProcessor vp = l.processor;
+            releaseProcessor(l);
+            free.remove(vp);
+            l.assignment = bind(l, vp, owed);
+            owed.pending--;
+            l.lingerOutcome = LINGER_TAKEN;
+            LockSupport.unpark(l);
+            return true;
+        }
+        VirtualProcessor best = null;
+        for (VirtualProcessor vp : processors) {
+            if (vp.owner == victim && !vp.preemptPending) {
+                int st = vp.holder.state();
+                if (st == Activation.RUNNING || best == null) {
+                    best = vp;
+                }
+            }
+        }
+        if (best == null) {
+            return false;
+        }
+        best.preemptPending = true;
+        best.selfPreempt = false;
+        victim.preemptsInFlight++;
+        best.holder.signal |= Activation.PREEMPT;
+        preemptionCount.increment();
+        return true;
+    }
+
+    int busyProcessors() {
+        return busy;
+    }
+
+    VirtualProcessor[] processorsArray() {
+        return processors;
+    }
+
+    private static void joinQuietly(Thread t, long millis) {
+        try {
+            t.join(Math.max(1, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /** Builds a {@link Kernel}. Every setter rejects out-of-range values at once. */
+    public static final class Builder {
+        static final int MAX = 32_767;
+        private int processors = Runtime.getRuntime().availableProcessors();
+        private int maxActivations = -1;
+        private Duration blockedAfter = Duration.ofMillis(1);
+        private Duration monitorInterval = Duration.ofMillis(1);
+        private Duration idleHysteresis = Duration.ofMillis(2);
+        private Duration keepAlive = Duration.ofSeconds(30);
+        private boolean blockingDetection = true;
+        private String name;
+
+        private Builder() {
+        }
+
+        /** Number of virtual processors, 1 to 32767. Default: available processors. */
+        public Builder processors(int n) {
+            if (n < 1 || n > MAX) {
+                throw new IllegalArgumentException("processors must be between 1 and " + MAX + ", was " + n);
+            }
+            this.processors = n;
+            return this;
+        }
+
+        /**
+         * Most carrier threads alive at once (running, spare and blocked), from
+         * {@code processors} to 32767. Default: processors + 256.
+         */
+        public Builder maxActivations(int n) {
+            if (n < 1 || n > MAX) {
+                throw new IllegalArgumentException("maxActivations must be between processors and " + MAX + ", was " + n);
+            }
+            this.maxActivations = n;
+            return this;
+        }
+
+        /** How long a bracketed kernel call may hold its VP before it is handed off; > 0. Default 1 ms. */
+        public Builder blockedAfter(Duration d) {
+            this.blockedAfter = positive("blockedAfter", d);
+            return this;
+        }
+
+        /** How often the monitor samples running activations; > 0. Default 1 ms. */
+        public Builder monitorInterval(Duration d) {
+            this.monitorInterval = positive("monitorInterval", d);
+            return this;
+        }
+
+        /** How long an idle VP stays with its space before it is freed; > 0. Default 2 ms. */
+        public Builder idleHysteresis(Duration d) {
+            this.idleHysteresis = positive("idleHysteresis", d);
+            return this;
+        }
+
+        /** How long a spare activation waits for work before its thread exits; > 0. Default 30 s. */
+        public Builder keepAlive(Duration d) {
+            this.keepAlive = positive("keepAlive", d);
+            return this;
+        }
+
+        /**
+         * Whether the monitor detects blocked activations and hands their VP off (default true).
+         * Off, a blocked carrier keeps its VP: plain user-level threads on carriers.
+         */
+        public Builder blockingDetection(boolean on) {
+            this.blockingDetection = on;
+            return this;
+        }
+
+        /** Name used for carrier threads and diagnostics; not blank. */
+        public Builder name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("name must be a non-blank string, was " + (name == null ? "null" : "\"" + name + "\""));
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Builds the kernel and starts its monitor (carriers start on demand).
+         *
+         * @throws IllegalArgumentException if maxActivations is below processors
+         */
+        public Kernel build() {
+            return new Kernel(this, false);
+        }
+
+        private static Duration positive(String what, Duration d) {
+            if (d == null || d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(what + " must be a positive duration (> 0), was " + d);
+            }
+            if (d.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException(what + " must be at most 1 day, was " + d);
+            }
+            return d;
+        }
+    }
+}

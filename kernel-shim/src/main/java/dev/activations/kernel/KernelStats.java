@@ -1,0 +1,36 @@
+package dev.activations.kernel;
+
+import java.util.List;
+
+/**
+ * A snapshot of a kernel's counters. Counts are totals since the kernel was built.
+ *
+ * @param processors          number of VPs
+ * @param busyProcessors      VPs allocated to a space now (running, in the kernel or lingering)
+ * @param activationsAlive    carrier threads alive now
+ * @param activationsPeak     most carrier threads alive at once
+ * @param blockedActivations  activations blocked in the kernel now (their VP handed off)
+ * @param processorAdded      processorAdded upcalls delivered
+ * @param processorPreempted  processorPreempted upcalls delivered
+ * @param activationBlocked   activationBlocked upcalls delivered
+ * @param activationUnblocked activationUnblocked upcalls delivered
+ * @param handOffs            VPs handed from a blocked activation to a fresh one
+ * @param refusedHandOffs     hand-offs not done because maxActivations was reached
+ * @param preemptions         preemptions requested (reallocation and downcall)
+ * @param spaces              per-space snapshots
+ */
+public record KernelStats(
+        int processors,
+        int busyProcessors,
+        int activationsAlive,
+        int activationsPeak,
+        int blockedActivations,
+        long processorAdded,
+        long processorPreempted,
+        long activationBlocked,
+        long activationUnblocked,
+        long handOffs,
+        long refusedHandOffs,
+        long preemptions,
+        List<SpaceStats> spaces) {
+}

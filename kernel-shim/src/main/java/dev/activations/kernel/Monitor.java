@@ -1,0 +1,97 @@
+package dev.activations.kernel;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The kernel's monitor ("sysmon"): a platform thread that finds activations blocked while
+ * holding a VP and has the kernel hand their VP to a fresh activation.
+ *
+ * <h2>What it looks for, every {@code monitorInterval}</h2>
+ * <ul>
+ *   <li><b>Bracketed:</b> holder in IN_KERNEL for at least {@code blockedAfter}.</li>
+ *   <li><b>Undetected:</b> holder RUNNING with a user thread mounted, no scheduling progress
+ *       ({@code dispatches} unchanged) since the previous sample, and the carrier seen waiting
+ *       (Java {@code Thread.State} BLOCKED/WAITING/TIMED_WAITING, or, for calls the JVM reports
+ *       as RUNNABLE such as a native read, Linux {@code /proc} state S or D), in two samples
+ *       in a row. {@code /proc} is read only after a sample without progress, so busy carriers
+ *       cost one {@code getState()} per interval.</li>
+ * </ul>
+ * Either way the decision is a CAS on the activation's state made under the kernel lock
+ * ({@link Kernel#handOff}); a carrier that returns meanwhile wins its own CAS and keeps the VP.
+ *
+ * <p>Owns: the {@code sampledDispatches}/{@code suspectSamples} fields of every activation
+ * (no other thread touches them). Parks without a deadline while no VP is allocated.
+ */
+final class Monitor implements Runnable {
+    private final Kernel kernel;
+    private final long intervalNanos;
+    private final long blockedAfterNanos;
+    private final boolean detectUndetected;
+
+    Monitor(Kernel kernel, long intervalNanos, long blockedAfterNanos, boolean detectUndetected) {
+        this.kernel = kernel;
+        this.intervalNanos = intervalNanos;
+        this.blockedAfterNanos = blockedAfterNanos;
+        this.detectUndetected = detectUndetected;
+    }
+
+    @Override
+    public void run() {
+        while (!kernel.isClosed()) {
+            if (kernel.busyProcessors() == 0) {
+                kernel.monitorSleeping = true;
+                if (kernel.busyProcessors() == 0 && !kernel.isClosed()) { // re-check after publishing: pairs with Kernel.bind
+                    LockSupport.park(this);
+                }
+                kernel.monitorSleeping = false;
+                continue;
+            }
+            LockSupport.parkNanos(this, intervalNanos);
+            sample();
+        }
+    }
+
+    private void sample() {
+        long now = System.nanoTime();
+        for (VirtualProcessor vp : kernel.processorsArray()) {
+            Activation a = vp.holder;
+            if (a == null) {
+                continue;
+            }
+            int state = a.state();
+            if (state == Activation.IN_KERNEL) {
+                a.suspectSamples = 0;
+                if (now - a.kernelEnteredAt >= blockedAfterNanos) {
+                    kernel.handOff(a, vp, Activation.IN_KERNEL, a.kernelThread);
+                }
+            } else if (state == Activation.RUNNING && detectUndetected) {
+                sampleRunning(a, vp);
+            } else {
+                a.suspectSamples = 0;
+            }
+        }
+    }
+
+    private void sampleRunning(Activation a, VirtualProcessor vp) {
+        Object mounted = a.sampleMounted();
+        long dispatches = a.sampleDispatches();
+        boolean noProgress = dispatches == a.sampledDispatches;
+        a.sampledDispatches = dispatches;
+        if (mounted == null || !noProgress) {
+            a.suspectSamples = 0;
+            return;
+        }
+        Thread.State js = a.getState();
+        boolean waiting = js == Thread.State.BLOCKED || js == Thread.State.WAITING
+                || js == Thread.State.TIMED_WAITING
+                || (js == Thread.State.RUNNABLE && ProcStat.sleeping(a.tid));
+        if (!waiting) {
+            a.suspectSamples = 0;
+            return;
+        }
+        if (++a.suspectSamples >= 2) {
+            a.suspectSamples = 0;
+            kernel.handOff(a, vp, Activation.RUNNING, mounted);
+        }
+    }
+}
