@@ -1,0 +1,436 @@
+package dev.activations.runtime;
+
+import dev.activations.kernel.Activation;
+import dev.activations.kernel.AddressSpace;
+import dev.activations.kernel.Kernel;
+import dev.activations.kernel.Upcalls;
+import dev.activations.kernel.VirtualProcessor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A user-level scheduler: one {@link AddressSpace} on a {@link Kernel}, running
+ * {@link UserThread}s on the processors the kernel gives it. It implements the kernel's
+ * {@link Upcalls}.
+ *
+ * <h2>Implementation overview</h2>
+ * <ul>
+ *   <li><b>Upcalls.</b> {@code processorAdded}/{@code activationBlocked} run a {@link Worker}
+ *       loop on the processor until the kernel signals or the VP is given up idle.
+ *       {@code processorPreempted}/{@code activationUnblocked} put the stopped thread back on
+ *       the global queue and ask for a processor.</li>
+ *   <li><b>Ready queues</b> belong to the {@link Policy} ({@link ReadyQueues}).</li>
+ *   <li><b>Waking processors ({@link #signalWork}).</b> After work is queued: if a worker
+ *       spins, it will find it; else if a worker of ours lingers idle in the kernel, or we hold
+ *       fewer VPs than the kernel has, one {@code requestProcessors(1)} is made, and no second
+ *       one until a worker starts or returns from {@code processorIdle}
+ *       ({@link #requestOutstanding}). A thread started by a user thread signals at once (new
+ *       parallelism); a thread unparked by a user thread goes to the hand-off slot and signals
+ *       lazily, at the next dispatch, only if work is still left over (ping-pong stays on one
+ *       processor and costs no wake-ups).</li>
+ *   <li><b>No lost wake-up.</b> A worker stops spinning (decrement, a full fence), then checks
+ *       every queue, then calls {@code processorIdle}; a producer queues, then reads
+ *       {@code spinning}. Either the worker sees the work or the producer sees no spinner and
+ *       requests; a request that reaches the kernel before the worker's {@code processorIdle}
+ *       stays pending there and makes {@code processorIdle} return at once.</li>
+ * </ul>
+ *
+ * <p>Invariant: a thread is in at most one ready queue, and only while RUNNABLE; the CAS to
+ * RUNNABLE (unpark) or the unmount (yield/stop) is the single point that queues it.
+ */
+public final class Scheduler implements Upcalls, AutoCloseable {
+    private final Kernel kernel;
+    private final String name;
+    private final int priority;
+    private final Policy policy;
+    private final AddressSpace space;
+    final ReadyQueues queues;
+    final SchedulerStats.Counters stats = new SchedulerStats.Counters();
+    private final Thread.UncaughtExceptionHandler uncaught;
+
+    private final Object registryLock = new Object();
+    private volatile Worker[] workers = new Worker[0];
+    private final AtomicInteger spinning = new AtomicInteger();
+    final AtomicInteger idleWorkers = new AtomicInteger();
+    private final AtomicBoolean requestOutstanding = new AtomicBoolean();
+    private final ConcurrentHashMap<UserThread, Boolean> live = new ConcurrentHashMap<>();
+    private volatile TimerService timers;
+    private volatile boolean closing;
+    private volatile String closedReason;
+
+    private Scheduler(Builder b) {
+        Fiber.checkAvailable();
+        this.kernel = b.kernel != null ? b.kernel : Kernel.shared();
+        this.name = b.name;
+        this.priority = b.priority;
+        this.policy = b.policy;
+        this.uncaught = b.uncaught != null ? b.uncaught : Scheduler::printUncaught;
+        this.queues = policy.create(this, b.seed);
+        this.space = kernel.attach(name, priority, this);
+    }
+
+    /** A builder: kernel (default {@link Kernel#shared()}), name, priority, policy. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The default scheduler ("default", priority 5, work stealing) on {@link Kernel#shared()}. */
+    public static Scheduler shared() {
+        return SharedHolder.SHARED;
+    }
+
+    private static final class SharedHolder {
+        static final Scheduler SHARED = new Builder().name("default").build();
+    }
+
+    private static void printUncaught(Thread carrier, Throwable e) {
+        UserThread t = UserThread.current();
+        System.err.println("Exception in user thread \"" + (t != null ? t.name() : carrier.getName()) + "\" " + e);
+        e.printStackTrace();
+    }
+
+    // ------------------------------------------------------------------ public API
+
+    /** Starts a user thread running {@code task} in this scheduler. */
+    public UserThread start(Runnable task) {
+        return UserThread.builder().scheduler(this).start(task);
+    }
+
+    /** A thread builder bound to this scheduler. */
+    public UserThread.Builder thread() {
+        return UserThread.builder().scheduler(this);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int priority() {
+        return priority;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    public AddressSpace space() {
+        return space;
+    }
+
+    /** Live user threads (started, not terminated), a snapshot. */
+    public List<UserThread> threads() {
+        return new ArrayList<>(live.keySet());
+    }
+
+    /** A snapshot of this scheduler's counters. */
+    public SchedulerStats stats() {
+        return stats.snapshot(name, live.size(), queues.size(), workers.length, space.processorsHeld());
+    }
+
+    /**
+     * Detaches this scheduler from its kernel: its processors are preempted and it gets no
+     * more. User threads still alive can never finish: their joiners get an
+     * {@link IllegalStateException} saying so. Idempotent.
+     *
+     * @throws UnsupportedOperationException on {@link #shared()}
+     */
+    @Override
+    public void close() {
+        if (this == SharedHolder.SHARED) {
+            throw new UnsupportedOperationException("Scheduler.shared() lives as long as the JVM and cannot be closed");
+        }
+        shutdown("scheduler \"" + name + "\" was closed");
+    }
+
+    private void shutdown(String reason) {
+        if (closedReason != null) {
+            return;
+        }
+        closedReason = reason;
+        closing = true;
+        space.close();
+        TimerService ts = timers;
+        if (ts != null) {
+            ts.stop();
+        }
+        for (UserThread t : threads()) {
+            t.termination.fail(new IllegalStateException(reason + " before user thread " + t.name() + " finished"));
+        }
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    void checkOpen() {
+        String r = closedReason;
+        if (r != null) {
+            throw new IllegalStateException(r + "; start threads on an open Scheduler");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Scheduler[" + name + ", " + policy + ", priority " + priority + "]";
+    }
+
+    // ------------------------------------------------------------------ upcalls
+
+    @Override
+    public Object processorAdded(VirtualProcessor vp) {
+        return runWorker(vp);
+    }
+
+    @Override
+    public Object activationBlocked(VirtualProcessor vp, Activation blocked, Object thread) {
+        stats.kernelBlocks.increment();
+        return runWorker(vp);
+    }
+
+    @Override
+    public void processorPreempted(VirtualProcessor vp, Object stopped) {
+        if (stopped instanceof UserThread t) {
+            stats.preemptions.increment();
+            requeue(t);
+        }
+    }
+
+    @Override
+    public void activationUnblocked(Activation activation, Object thread) {
+        if (thread instanceof UserThread t) {
+            requeue(t);
+        }
+    }
+
+    @Override
+    public void kernelClosed() {
+        shutdown("kernel \"" + kernel.name() + "\" was closed");
+    }
+
+    private void requeue(UserThread t) {
+        if (t.rawState() != UserThread.RUNNABLE) {
+            throw new IllegalStateException("stopped thread must be RUNNABLE, was " + t);
+        }
+        queues.pushExternal(t);
+        signalWork();
+    }
+
+    private Object runWorker(VirtualProcessor vp) {
+        Activation act = Activation.current();
+        Worker w = new Worker(this, act, vp);
+        act.attach(w);
+        register(w);
+        requestDone();
+        try {
+            return w.loop();
+        } finally {
+            queues.drain(w);
+            unregister(w);
+            act.attach(null);
+            act.noteIdle();
+            if (queues.hasWork()) {
+                signalWork();
+            }
+        }
+    }
+
+    private void register(Worker w) {
+        synchronized (registryLock) {
+            Worker[] cur = workers;
+            Worker[] next = Arrays.copyOf(cur, cur.length + 1);
+            next[cur.length] = w;
+            workers = next;
+        }
+    }
+
+    private void unregister(Worker w) {
+        synchronized (registryLock) {
+            Worker[] cur = workers;
+            int i = Arrays.asList(cur).indexOf(w);
+            Worker[] next = new Worker[cur.length - 1];
+            System.arraycopy(cur, 0, next, 0, i);
+            System.arraycopy(cur, i + 1, next, i, cur.length - i - 1);
+            workers = next;
+        }
+    }
+
+    Worker[] workers() {
+        return workers;
+    }
+
+    int workerCount() {
+        return workers.length;
+    }
+
+    // ------------------------------------------------------------------ readying threads
+
+    /** A new thread was started. */
+    void admit(UserThread t) {
+        checkOpen();
+        live.put(t, Boolean.TRUE);
+        stats.started.increment();
+        Worker w = localWorker();
+        if (w != null) {
+            queues.pushNew(w, t);
+        } else {
+            queues.pushExternal(t);
+        }
+        signalWork();
+        queues.afterReady(t);
+        UserThread.poll();
+    }
+
+    /** A parked thread was unparked (its CAS to RUNNABLE succeeded); queue it. Any thread. */
+    void wake(UserThread t) {
+        Worker w = localWorker();
+        if (w != null && w.current != null) {
+            queues.pushWoken(w, t); // hand-off: signalled lazily at the next dispatch
+        } else {
+            queues.pushExternal(t);
+            signalWork();
+        }
+        queues.afterReady(t);
+    }
+
+    /** The calling carrier's worker if it belongs to this scheduler, else null. */
+    private Worker localWorker() {
+        return Thread.currentThread() instanceof Activation a && a.attachment() instanceof Worker w && w.scheduler == this ? w : null;
+    }
+
+    void terminated(UserThread t) {
+        t.setState(UserThread.TERMINATED);
+        live.remove(t);
+        stats.terminated.increment();
+        if (t.failure() != null) {
+            stats.failed.increment();
+        }
+        t.termination.open();
+    }
+
+    // ------------------------------------------------------------------ processors
+
+    /** Work was queued: make sure some processor will look at it. Any thread. */
+    void signalWork() {
+        if (spinning.get() > 0) {
+            return;
+        }
+        if (idleWorkers.get() == 0 && workers.length >= kernel.processors()) {
+            return;
+        }
+        if (requestOutstanding.get() || !requestOutstanding.compareAndSet(false, true)) {
+            return;
+        }
+        space.requestProcessors(1);
+    }
+
+    /** A worker started or came back from processorIdle: the last request has been answered. */
+    void requestDone() {
+        if (requestOutstanding.get()) {
+            requestOutstanding.set(false);
+        }
+    }
+
+    /** At most half of the workers (at least one) spin. */
+    boolean startSpinning() {
+        int s = spinning.get();
+        if (2 * s >= Math.max(1, workers.length)) {
+            return false;
+        }
+        spinning.incrementAndGet();
+        stats.spins.increment();
+        return true;
+    }
+
+    int stopSpinning() {
+        return spinning.decrementAndGet();
+    }
+
+    TimerService timers() {
+        TimerService ts = timers;
+        if (ts == null) {
+            synchronized (registryLock) {
+                ts = timers;
+                if (ts == null) {
+                    ts = new TimerService(name + "-timer");
+                    timers = ts;
+                }
+            }
+        }
+        return ts;
+    }
+
+    Thread.UncaughtExceptionHandler uncaughtHandler() {
+        return uncaught;
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /** Configures a {@link Scheduler}. */
+    public static final class Builder {
+        private Kernel kernel;
+        private String name = "scheduler";
+        private int priority = 5;
+        private Policy policy = Policy.WORK_STEALING;
+        private long seed = 1;
+        private Thread.UncaughtExceptionHandler uncaught;
+
+        private Builder() {
+        }
+
+        /** The kernel to attach to; default {@link Kernel#shared()}. */
+        public Builder kernel(Kernel kernel) {
+            this.kernel = Objects.requireNonNull(kernel, "kernel must not be null");
+            return this;
+        }
+
+        /** Name of the address space; not blank. */
+        public Builder name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("name must be a non-blank string, was " + (name == null ? "null" : "\"" + name + "\""));
+            }
+            this.name = name;
+            return this;
+        }
+
+        /** Priority of the address space among the kernel's spaces, 1 to 10; default 5. */
+        public Builder priority(int priority) {
+            if (priority < 1 || priority > 10) {
+                throw new IllegalArgumentException("priority must be between 1 and 10, was " + priority);
+            }
+            this.priority = priority;
+            return this;
+        }
+
+        /** The scheduling policy; default {@link Policy#WORK_STEALING}. */
+        public Builder policy(Policy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy must not be null");
+            return this;
+        }
+
+        /** Seed for {@link Policy#RANDOMIZED}. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Handler for exceptions that end a user thread; default prints to System.err. */
+        public Builder uncaughtExceptionHandler(Thread.UncaughtExceptionHandler h) {
+            this.uncaught = Objects.requireNonNull(h, "h must not be null");
+            return this;
+        }
+
+        /** Attaches a new address space to the kernel. */
+        public Scheduler build() {
+            return new Scheduler(this);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.activations.runtime;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A snapshot of one scheduler's counters (totals since it was built, except the gauges).
+ *
+ * @param name             the scheduler's name
+ * @param liveThreads      gauge: user threads started and not terminated
+ * @param readyThreads     gauge: threads in ready queues (approximate)
+ * @param workers          gauge: processors running this scheduler's loop (incl. ones whose carrier blocked)
+ * @param processorsHeld   gauge: VPs the kernel allocates to this space
+ * @param started          user threads started
+ * @param terminated       user threads terminated
+ * @param failed           user threads ended by an exception
+ * @param parks            parks that returned
+ * @param yields           yields
+ * @param steals           threads stolen from another processor
+ * @param preemptions      threads stopped at a safepoint for the kernel
+ * @param preemptRequests  preempt downcalls made by the priority policy
+ * @param kernelBlocks     activationBlocked upcalls (a carrier blocked, its VP handed off)
+ * @param spins            times an idle worker started spinning
+ */
+public record SchedulerStats(
+        String name,
+        int liveThreads,
+        int readyThreads,
+        int workers,
+        int processorsHeld,
+        long started,
+        long terminated,
+        long failed,
+        long parks,
+        long yields,
+        long steals,
+        long preemptions,
+        long preemptRequests,
+        long kernelBlocks,
+        long spins) {
+
+    /** The live counters behind a snapshot; LongAdders, written wherever the event happens. */
+    static final class Counters {
+        final LongAdder started = new LongAdder();
+        final LongAdder terminated = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        final LongAdder parks = new LongAdder();
+        final LongAdder yields = new LongAdder();
+        final LongAdder steals = new LongAdder();
+        final LongAdder preemptions = new LongAdder();
+        final LongAdder preemptRequests = new LongAdder();
+        final LongAdder kernelBlocks = new LongAdder();
+        final LongAdder spins = new LongAdder();
+
+        SchedulerStats snapshot(String name, int live, int ready, int workers, int held) {
+            return new SchedulerStats(name, live, ready, workers, held, started.sum(), terminated.sum(), failed.sum(),
+                    parks.sum(), yields.sum(), steals.sum(), preemptions.sum(), preemptRequests.sum(),
+                    kernelBlocks.sum(), spins.sum());
+        }
+    }
+}

@@ -1,0 +1,669 @@
+package dev.activations.runtime;
+
+import dev.activations.kernel.Activation;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A user-level thread: a continuation ({@link Fiber}) plus scheduling state, run by a
+ * {@link Scheduler} on the kernel's virtual processors.
+ *
+ * <h2>State machine ({@link #state}, changed by CAS where two threads can race)</h2>
+ * <pre>
+ *   NEW       -> RUNNABLE    start: queued on a ready queue
+ *   RUNNABLE  -> RUNNING     a worker mounts it (the queue hands each thread to one worker)
+ *   RUNNING   -> PARKING     park(): no permit; about to unmount
+ *   PARKING   -> PARKED      worker, after the unmount (then re-checks the permit)
+ *   PARKED    -> RUNNABLE    unpark/timeout/interrupt: CAS, exactly one winner re-queues it
+ *   RUNNING   -> RUNNABLE    yield, or stopped at a safepoint (preempted / VP revoked)
+ *   RUNNING   -> TERMINATED  body returned or threw
+ * </pre>
+ * Park never loses a wake-up: {@code unpark} sets the permit (volatile getAndSet) and then
+ * reads the state; the parking side publishes PARKED (volatile) and then reads the permit.
+ * Whichever comes second sees the other (the VirtualThread protocol).
+ *
+ * <h2>Safepoints</h2>
+ * Every runtime call (yield, park, unpark, lock, channel, blocking, checkpoint) reads the
+ * carrier activation's signal word. Non-zero means the kernel wants the processor back
+ * (PREEMPT) or has already taken it (REVOKED): the thread stops, unless it is inside a
+ * critical section, in which case the stop is deferred to the outermost critical exit. The
+ * bound on how long a preemption waits is therefore the longest stretch of user code without
+ * a runtime call or {@link #checkpoint()}, plus the longest critical section.
+ *
+ * <h2>Ownership</h2>
+ * {@code yieldReason}, {@code criticalDepth}, {@code stopDeferred} and {@code worker} are
+ * touched only by the carrier that has the thread mounted (the thread itself and its worker).
+ * {@code parkSeq} is written by the thread and read by the timer thread.
+ */
+public final class UserThread {
+    static final int NEW = 0;
+    static final int RUNNABLE = 1;
+    static final int RUNNING = 2;
+    static final int PARKING = 3;
+    static final int PARKED = 4;
+    static final int TERMINATED = 5;
+
+    static final int Y_PARK = 1;
+    static final int Y_YIELD = 2;
+    static final int Y_PREEMPT = 3;
+    static final int Y_REVOKED = 4;
+
+    /** Thread priorities, as for platform threads. */
+    public static final int MIN_PRIORITY = 1;
+    public static final int NORM_PRIORITY = 5;
+    public static final int MAX_PRIORITY = 10;
+
+    private static final VarHandle STATE;
+    private static final VarHandle PERMIT;
+    private static final AtomicLong IDS = new AtomicLong();
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(UserThread.class, "state", int.class);
+            PERMIT = l.findVarHandle(UserThread.class, "permit", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Scheduler scheduler;
+    private final long id;
+    private final String name;
+    final int priority;
+    private final Runnable task;
+    private final Thread.UncaughtExceptionHandler handler;
+    final Fiber fiber;
+
+    private volatile int state = NEW;
+    @SuppressWarnings("unused") private volatile boolean permit;
+
+    // --- owned by the mounting carrier ---
+    int yieldReason;
+    int criticalDepth;
+    boolean stopDeferred;
+    Worker worker;
+    Object[] locals;
+
+    /** Incremented when a park returns; a timer for an older park is stale. */
+    volatile long parkSeq;
+    /** Carrier parked in a pinned park (yield impossible), for unpark to wake. */
+    private volatile Thread pinnedCarrier;
+
+    private volatile boolean interrupted;
+    private final Object interruptLock = new Object();
+    /** Guarded by interruptLock: the carrier running this thread inside blocking(), else null. */
+    private Thread kernelCarrier;
+    private volatile boolean inKernel;
+
+    final Gate termination = new Gate();
+    private volatile Throwable failure;
+    /** The executor task this thread runs, if any (for shutdownNow). */
+    volatile Object attachment;
+
+    UserThread(Scheduler scheduler, String name, int priority, Runnable task, Thread.UncaughtExceptionHandler handler) {
+        this.scheduler = scheduler;
+        this.id = IDS.incrementAndGet();
+        this.name = name != null ? name : "user-" + id;
+        this.priority = priority;
+        this.task = task;
+        this.handler = handler;
+        this.fiber = new Fiber(this::body);
+    }
+
+    // ------------------------------------------------------------------ creating
+
+    /**
+     * Starts a user thread running {@code task}: in the caller's scheduler when called from a
+     * user thread, else in {@link Scheduler#shared()}.
+     */
+    public static UserThread start(Runnable task) {
+        Objects.requireNonNull(task, "task must not be null");
+        UserThread cur = current();
+        return (cur != null ? cur.scheduler : Scheduler.shared()).start(task);
+    }
+
+    /** A builder for a thread with a name, priority, scheduler or exception handler. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts this thread (built with {@link Builder#unstarted}). */
+    public void start() {
+        if (!STATE.compareAndSet(this, NEW, RUNNABLE)) {
+            throw new IllegalStateException("thread " + name + " was already started");
+        }
+        scheduler.admit(this);
+    }
+
+    private void body() {
+        try {
+            task.run();
+        } catch (Throwable e) {
+            failure = e;
+            Thread.UncaughtExceptionHandler h = handler != null ? handler : scheduler.uncaughtHandler();
+            try {
+                h.uncaughtException(Thread.currentThread(), e);
+            } catch (Throwable ignored) {
+                // A failing handler must not take the carrier down.
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ identity
+
+    /** The user thread the caller runs in, or null on a platform (or virtual) thread. */
+    public static UserThread current() {
+        return Thread.currentThread() instanceof Activation a && a.attachment() instanceof Worker w ? w.current : null;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int priority() {
+        return priority;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** True from start until the body returns or throws. */
+    public boolean isAlive() {
+        int s = state;
+        return s != NEW && s != TERMINATED;
+    }
+
+    /** The exception that ended this thread, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** What the thread is doing now (racy snapshot). */
+    public State state() {
+        int s = state;
+        return switch (s) {
+            case NEW -> State.NEW;
+            case RUNNABLE -> State.RUNNABLE;
+            case RUNNING, PARKING -> inKernel ? State.IN_KERNEL : State.RUNNING;
+            case PARKED -> State.PARKED;
+            default -> State.TERMINATED;
+        };
+    }
+
+    /** The states {@link #state()} reports. */
+    public enum State { NEW, RUNNABLE, RUNNING, IN_KERNEL, PARKED, TERMINATED }
+
+    /** Stack of this thread while it is not running (empty while mounted or finished). */
+    public StackTraceElement[] stackTrace() {
+        return fiber.stackTrace();
+    }
+
+    @Override
+    public String toString() {
+        return "UserThread[#" + id + "," + name + "," + state() + "]";
+    }
+
+    // ------------------------------------------------------------------ scheduling points
+
+    /**
+     * Gives the processor to another ready thread. On a platform thread: {@link Thread#yield()}.
+     */
+    public static void yield() {
+        UserThread t = current();
+        if (t == null) {
+            Thread.yield();
+            return;
+        }
+        t.suspend(Y_YIELD);
+    }
+
+    /**
+     * Safepoint poll for long computations: one volatile read of the carrier's signal word;
+     * if the kernel asked for the processor, the thread stops here (or at the end of its
+     * critical section). A no-op outside user threads.
+     */
+    public static void checkpoint() {
+        if (Thread.currentThread() instanceof Activation a && a.signal() != 0) {
+            UserThread t = current();
+            if (t != null) {
+                t.honourSignal(a.signal());
+            }
+        }
+    }
+
+    /** Stops at a raised signal unless inside a critical section. Runs on this thread. */
+    void honourSignal(int signal) {
+        if (signal == 0) {
+            return;
+        }
+        if (criticalDepth > 0) {
+            stopDeferred = true;
+            return;
+        }
+        suspend((signal & Activation.REVOKED) != 0 ? Y_REVOKED : Y_PREEMPT);
+    }
+
+    /** Safepoint check inside runtime calls. */
+    static void poll() {
+        if (Thread.currentThread() instanceof Activation a && a.signal() != 0) {
+            UserThread t = current();
+            if (t != null) {
+                t.honourSignal(a.signal());
+            }
+        }
+    }
+
+    /**
+     * Unmounts this (current) thread for {@code reason}; returns when it runs again. A raised
+     * signal turns a plain yield into a stop. Pinned (a native frame on the stack): returns at
+     * once without unmounting.
+     */
+    private boolean suspend(int reason) {
+        Activation a = (Activation) Thread.currentThread();
+        int sig = a.signal();
+        if (sig != 0 && criticalDepth == 0 && reason == Y_YIELD) {
+            reason = (sig & Activation.REVOKED) != 0 ? Y_REVOKED : Y_PREEMPT;
+        }
+        yieldReason = reason;
+        return Fiber.suspend();
+    }
+
+    // ------------------------------------------------------------------ park / unpark
+
+    /**
+     * Parks the current user thread until {@link #unpark()}, an interrupt, or spuriously.
+     *
+     * @throws IllegalStateException on a platform thread (use {@link LockSupport#park()})
+     */
+    public static void park() {
+        currentOrThrow("park()").parkInternal(0);
+    }
+
+    /**
+     * Parks the current user thread for at most {@code nanos} (returns at once if
+     * {@code nanos <= 0}), or until unparked or interrupted, or spuriously.
+     *
+     * @throws IllegalStateException on a platform thread (use {@link LockSupport#parkNanos(long)})
+     */
+    public static void parkNanos(long nanos) {
+        UserThread t = currentOrThrow("parkNanos(long)");
+        if (nanos > 0) {
+            t.parkInternal(nanos);
+        }
+    }
+
+    /** nanos == 0: no timeout. Runs on this thread. */
+    void parkInternal(long nanos) {
+        if ((boolean) PERMIT.getAndSet(this, false) || interrupted) {
+            poll();
+            return;
+        }
+        long seq = parkSeq;
+        if (nanos > 0) {
+            scheduler.timers().schedule(this, seq, System.nanoTime() + nanos);
+        }
+        state = PARKING;
+        boolean yielded = suspend(Y_PARK);
+        if (!yielded) {
+            state = RUNNING;
+            parkOnCarrier(nanos);
+        }
+        parkSeq = seq + 1; // stale timers for this park now miss
+        permit = false; // consumed: the unpark (or timeout) that resumed us
+        scheduler.stats.parks.increment();
+    }
+
+    /** Pinned: the continuation cannot unmount, so wait on the carrier (the monitor may hand its VP off). */
+    private void parkOnCarrier(long nanos) {
+        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
+        pinnedCarrier = Thread.currentThread();
+        try {
+            while (!(boolean) PERMIT.getAndSet(this, false) && !interrupted) { // re-check after publishing pinnedCarrier
+                if (nanos > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    LockSupport.parkNanos(this, left);
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+        } finally {
+            pinnedCarrier = null;
+        }
+    }
+
+    /**
+     * Worker, after this thread unmounted with Y_PARK: publish PARKED, then re-check the
+     * permit (an unpark that saw PARKING left it there). Returns true if the thread must be
+     * re-queued at once.
+     */
+    boolean afterParkUnmount() {
+        state = PARKED; // volatile: pairs with the state read in unpark()
+        return permit && STATE.compareAndSet(this, PARKED, RUNNABLE); // permit read after publishing PARKED
+    }
+
+    /**
+     * Makes the permit available and wakes the thread if it is parked. From any thread:
+     * a user thread of any scheduler, a platform thread or the timer. Unparking a thread that
+     * is not parked makes its next park return at once; unparking a finished thread does nothing.
+     */
+    public void unpark() {
+        if (!(boolean) PERMIT.getAndSet(this, true)) { // then read state: pairs with afterParkUnmount
+            int s = state;
+            if (s == PARKED) {
+                if (STATE.compareAndSet(this, PARKED, RUNNABLE)) {
+                    scheduler.wake(this);
+                }
+            } else if (s == RUNNING) {
+                Thread c = pinnedCarrier;
+                if (c != null) {
+                    LockSupport.unpark(c);
+                }
+            }
+        }
+        poll();
+    }
+
+    /** Timer thread: the timed park {@code seq} expired. Acts as unpark unless that park already returned. */
+    void timeout(long seq) {
+        if (parkSeq == seq) {
+            unpark();
+        }
+    }
+
+    // ------------------------------------------------------------------ sleep, join, interrupt
+
+    /**
+     * Sleeps the current user thread for {@code d} without holding a processor. On a platform
+     * thread: {@link Thread#sleep(Duration)}. Zero or negative: returns at once.
+     *
+     * @throws InterruptedException if interrupted before or while sleeping (flag cleared)
+     */
+    public static void sleep(Duration d) throws InterruptedException {
+        Objects.requireNonNull(d, "d must not be null");
+        UserThread t = current();
+        if (t == null) {
+            Thread.sleep(d);
+            return;
+        }
+        long nanos = d.isNegative() ? 0 : saturatedNanos(d);
+        long deadline = System.nanoTime() + nanos;
+        while (true) {
+            if (interrupted()) {
+                throw new InterruptedException("user thread " + t.name + " interrupted in sleep");
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            t.parkInternal(left);
+        }
+    }
+
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4;
+        }
+    }
+
+    /**
+     * Waits until this thread terminates. Parks a user thread, blocks a platform thread.
+     *
+     * @throws IllegalStateException if called by this thread itself (it would never return),
+     *     or if this thread can never finish because its scheduler or kernel closed
+     * @throws InterruptedException if the caller is interrupted while waiting
+     */
+    public void join() throws InterruptedException {
+        if (current() == this) {
+            throw new IllegalStateException("thread " + name + " cannot join itself: it would wait forever");
+        }
+        if (state == NEW) {
+            throw new IllegalStateException("thread " + name + " was never started; call start() before join()");
+        }
+        termination.await();
+    }
+
+    /**
+     * Waits at most {@code timeout} for this thread to terminate.
+     *
+     * @return true if it terminated
+     */
+    public boolean join(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout must not be null");
+        if (current() == this) {
+            throw new IllegalStateException("thread " + name + " cannot join itself: it would wait forever");
+        }
+        if (state == NEW) {
+            throw new IllegalStateException("thread " + name + " was never started; call start() before join()");
+        }
+        return termination.await(saturatedNanos(timeout));
+    }
+
+    /**
+     * Interrupts this thread: sets its flag and wakes it from park, sleep or a user-level
+     * wait. If it is inside {@link #blocking} its carrier is interrupted too, but only while
+     * that carrier still runs this thread.
+     */
+    public void interrupt() {
+        interrupted = true;
+        synchronized (interruptLock) {
+            Thread c = kernelCarrier;
+            if (c != null) {
+                c.interrupt();
+            }
+        }
+        unpark();
+    }
+
+    public boolean isInterrupted() {
+        return interrupted;
+    }
+
+    /**
+     * Tests and clears the interrupt flag of the current user thread; on a platform thread,
+     * {@link Thread#interrupted()}.
+     */
+    public static boolean interrupted() {
+        UserThread t = current();
+        if (t == null) {
+            return Thread.interrupted();
+        }
+        boolean was = t.interrupted;
+        if (was) {
+            t.interrupted = false;
+        }
+        return was;
+    }
+
+    // ------------------------------------------------------------------ kernel bracket, critical sections
+
+    /**
+     * Runs {@code call}, which may block in the kernel (I/O, a JDK lock, a native call),
+     * bracketed so the kernel can hand this processor to other user threads if it blocks for
+     * longer than the kernel's {@code blockedAfter}. When the call returns after such a
+     * hand-off, this thread goes back on a ready queue (or, inside a critical section, runs on
+     * until the section ends). On a platform thread it just calls {@code call}.
+     *
+     * @throws Exception whatever {@code call} throws
+     */
+    public static <T> T blocking(Callable<T> call) throws Exception {
+        Objects.requireNonNull(call, "call must not be null");
+        UserThread t = current();
+        if (t == null) {
+            return call.call();
+        }
+        return t.inKernel(call);
+    }
+
+    private <T> T inKernel(Callable<T> call) throws Exception {
+        Activation a = (Activation) Thread.currentThread();
+        poll();
+        a.enterKernel(this);
+        inKernel = true;
+        synchronized (interruptLock) {
+            kernelCarrier = a;
+            if (interrupted) {
+                a.interrupt();
+            }
+        }
+        try {
+            return call.call();
+        } finally {
+            synchronized (interruptLock) {
+                kernelCarrier = null;
+            }
+            if (Thread.interrupted()) { // never leave a flag on the carrier for the next user thread
+                interrupted = true;
+            }
+            inKernel = false;
+            if (!a.exitKernel()) {
+                honourSignal(Activation.REVOKED); // VP gone: stop now, or at the critical-section exit
+            }
+        }
+    }
+
+    /**
+     * Runs {@code section} as a critical section: a preemption (or a processor revoked after a
+     * blocking call) that arrives inside it is honoured only when the outermost critical
+     * section ends, so locks held inside are never held by a stopped thread. Keep sections
+     * short: they delay preemption. On a platform thread it just runs {@code section}.
+     */
+    public static void critical(Runnable section) {
+        Objects.requireNonNull(section, "section must not be null");
+        UserThread t = current();
+        if (t == null) {
+            section.run();
+            return;
+        }
+        t.criticalDepth++;
+        try {
+            section.run();
+        } finally {
+            t.exitCritical();
+        }
+    }
+
+    /** Enters a critical section (runtime-internal spin locks). Returns the current thread or null. */
+    static UserThread enterCritical() {
+        UserThread t = current();
+        if (t != null) {
+            t.criticalDepth++;
+        }
+        return t;
+    }
+
+    /** Leaves a critical section; at the outermost exit honours a deferred stop. */
+    void exitCritical() {
+        if (--criticalDepth == 0 && stopDeferred) {
+            stopDeferred = false;
+            Activation a = (Activation) Thread.currentThread();
+            honourSignal(a.signal());
+        }
+    }
+
+    /** True while inside {@link #critical}. For tests and diagnostics; call on this thread. */
+    public static boolean inCritical() {
+        UserThread t = current();
+        return t != null && t.criticalDepth > 0;
+    }
+
+    // ------------------------------------------------------------------ worker hooks
+
+    int rawState() {
+        return state;
+    }
+
+    void setState(int s) {
+        state = s;
+    }
+
+    boolean casState(int expected, int next) {
+        return STATE.compareAndSet(this, expected, next);
+    }
+
+    /** True while mounted on a carrier that holds its processor: waiters may spin on it. */
+    boolean onProcessor() {
+        Worker w = worker;
+        return state == RUNNING && !inKernel && w != null && w.current == this && w.act.isRunningOnProcessor();
+    }
+
+    private static UserThread currentOrThrow(String what) {
+        UserThread t = current();
+        if (t == null) {
+            throw new IllegalStateException("UserThread." + what + " must be called from a user thread; on a platform thread use java.util.concurrent.locks.LockSupport");
+        }
+        return t;
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /** Configures and starts a {@link UserThread}. */
+    public static final class Builder {
+        private String name;
+        private int priority = NORM_PRIORITY;
+        private Scheduler scheduler;
+        private Thread.UncaughtExceptionHandler handler;
+
+        private Builder() {
+        }
+
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name must not be null");
+            return this;
+        }
+
+        /** 1 ({@link #MIN_PRIORITY}) to 10 ({@link #MAX_PRIORITY}); default 5. */
+        public Builder priority(int priority) {
+            if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+                throw new IllegalArgumentException("priority must be between 1 and 10, was " + priority);
+            }
+            this.priority = priority;
+            return this;
+        }
+
+        /** Default: the caller's scheduler in a user thread, else {@link Scheduler#shared()}. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
+            return this;
+        }
+
+        public Builder uncaughtExceptionHandler(Thread.UncaughtExceptionHandler handler) {
+            this.handler = Objects.requireNonNull(handler, "handler must not be null");
+            return this;
+        }
+
+        /** Creates the thread without starting it. */
+        public UserThread unstarted(Runnable task) {
+            Objects.requireNonNull(task, "task must not be null");
+            Scheduler s = scheduler;
+            if (s == null) {
+                UserThread cur = current();
+                s = cur != null ? cur.scheduler : Scheduler.shared();
+            }
+            s.checkOpen();
+            return new UserThread(s, name, priority, task, handler);
+        }
+
+        /** Creates and starts the thread. */
+        public UserThread start(Runnable task) {
+            UserThread t = unstarted(task);
+            t.start();
+            return t;
+        }
+    }
+}

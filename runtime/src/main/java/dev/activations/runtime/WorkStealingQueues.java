@@ -1,0 +1,183 @@
+package dev.activations.runtime;
+
+import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
+import org.jctools.queues.SpmcArrayQueue;
+
+/**
+ * Work stealing (default policy), after Go's runq and Kotlin's CoroutineScheduler.
+ *
+ * <h2>Structure</h2>
+ * <ul>
+ *   <li>Per worker: {@code next}, a LIFO hand-off slot (a thread unparked by the running thread
+ *       runs as soon as that one parks: signal/wait costs two switches on one processor), and
+ *       {@code ring}, a bounded JCTools SPMC queue: the owner offers, anyone polls.</li>
+ *   <li>{@code global}: an unbounded JCTools MPMC queue for threads readied from outside and
+ *       for ring overflow.</li>
+ * </ul>
+ *
+ * <h2>Taking work ({@link #next})</h2>
+ * Every 61st pick starts at the global queue (so it cannot starve behind busy rings), then:
+ * own hand-off slot, own ring, global queue (moving a batch into the ring), then stealing half
+ * of another worker's ring. Hand-off slots of others are taken only when their carrier is not
+ * running on its processor (blocked in the kernel) or on an idle worker's last chance, so a
+ * ping-pong pair stays on one processor.
+ *
+ * <h2>Ownership</h2>
+ * {@code ring.offer} only by the owning carrier (SPMC); {@code next} is exchanged by the owner
+ * (getAndSet) and CASed by thieves, so each thread is taken exactly once.
+ */
+final class WorkStealingQueues extends ReadyQueues {
+    static final int RING_CAPACITY = 256;
+    private static final int GLOBAL_BATCH = 32;
+
+    private final MpmcUnboundedXaddArrayQueue<UserThread> global = new MpmcUnboundedXaddArrayQueue<>(1024);
+
+    WorkStealingQueues(Scheduler s) {
+        super(s);
+    }
+
+    @Override
+    void pushNew(Worker w, UserThread t) {
+        if (!w.ring.offer(t)) {
+            global.offer(t);
+        }
+    }
+
+    @Override
+    void pushWoken(Worker w, UserThread t) {
+        UserThread old = w.swapNext(t);
+        if (old != null && !w.ring.offer(old)) {
+            global.offer(old);
+        }
+    }
+
+    @Override
+    void pushYielded(Worker w, UserThread t) {
+        if (!w.ring.offer(t)) {
+            global.offer(t);
+        }
+    }
+
+    @Override
+    void pushExternal(UserThread t) {
+        global.offer(t);
+    }
+
+    @Override
+    UserThread next(Worker w, boolean lastChance) {
+        UserThread t;
+        if (++w.tick % 61 == 0 && (t = global.poll()) != null) {
+            return t;
+        }
+        if ((t = w.takeNext()) != null) {
+            return t;
+        }
+        if ((t = w.ring.poll()) != null) {
+            return t;
+        }
+        if ((t = pollGlobalBatch(w)) != null) {
+            return t;
+        }
+        return steal(w, lastChance);
+    }
+
+    private UserThread pollGlobalBatch(Worker w) {
+        UserThread first = global.poll();
+        if (first == null) {
+            return null;
+        }
+        int workers = Math.max(1, scheduler.workerCount());
+        int batch = Math.min(GLOBAL_BATCH, global.size() / workers);
+        for (int i = 0; i < batch; i++) {
+            UserThread t = global.poll();
+            if (t == null) {
+                break;
+            }
+            if (!w.ring.offer(t)) {
+                global.offer(t);
+                break;
+            }
+        }
+        return first;
+    }
+
+    private UserThread steal(Worker w, boolean lastChance) {
+        Worker[] all = scheduler.workers();
+        int n = all.length;
+        if (n <= 1 && !lastChance) {
+            return null;
+        }
+        int start = (int) ((w.tick * 0x9E3779B9L >>> 16) % Math.max(n, 1));
+        for (int k = 0; k < n; k++) {
+            Worker v = all[(start + k) % n];
+            if (v == w) {
+                continue;
+            }
+            UserThread t = v.ring.poll();
+            if (t != null) {
+                int more = v.ring.size() / 2;
+                for (int i = 0; i < more; i++) {
+                    UserThread s = v.ring.poll();
+                    if (s == null || !w.ring.offer(s)) {
+                        if (s != null) {
+                            global.offer(s);
+                        }
+                        break;
+                    }
+                }
+                scheduler.stats.steals.increment();
+                return t;
+            }
+            if (lastChance || !v.act.isRunningOnProcessor()) {
+                t = v.stealNext();
+                if (t != null) {
+                    scheduler.stats.steals.increment();
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    boolean hasWork() {
+        if (!global.isEmpty()) {
+            return true;
+        }
+        for (Worker v : scheduler.workers()) {
+            if (!v.ring.isEmpty() || v.peekNext() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    boolean hasSurplus(Worker w) {
+        return !w.ring.isEmpty();
+    }
+
+    @Override
+    void drain(Worker w) {
+        UserThread t = w.takeNext();
+        if (t != null) {
+            global.offer(t);
+        }
+        while ((t = w.ring.poll()) != null) {
+            global.offer(t);
+        }
+    }
+
+    @Override
+    int size() {
+        int n = global.size();
+        for (Worker v : scheduler.workers()) {
+            n += v.ring.size() + (v.peekNext() != null ? 1 : 0);
+        }
+        return n;
+    }
+
+    static SpmcArrayQueue<UserThread> newRing() {
+        return new SpmcArrayQueue<>(RING_CAPACITY);
+    }
+}

@@ -1,0 +1,183 @@
+package dev.activations.runtime;
+
+import dev.activations.kernel.Activation;
+import dev.activations.kernel.VirtualProcessor;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.jctools.queues.SpmcArrayQueue;
+
+/**
+ * The scheduler loop for one upcall: one carrier ({@link Activation}) running one VP for one
+ * {@link Scheduler}. Created when the kernel delivers {@code processorAdded} or
+ * {@code activationBlocked}, gone when that upcall returns.
+ *
+ * <h2>Why per upcall, not per VP</h2>
+ * When the monitor revokes a VP from a carrier blocked in an unbracketed call, that carrier
+ * may still run user code until the thread's next safepoint. Owner-only structures (the SPMC
+ * ring's producer side, the hand-off slot) therefore belong to a carrier, never to a VP: the
+ * old carrier keeps its worker (others steal from it; it drains it when it leaves), and the
+ * VP's new carrier gets a fresh worker. No structure ever has two producers.
+ *
+ * <h2>Loop ({@link #loop})</h2>
+ * Check the signal word; take the next thread from the policy; if none, spin briefly (at most
+ * half the workers spin, Agrona {@link BackoffIdleStrategy}), then report the VP idle to the
+ * kernel ({@code processorIdle}), which may keep it (work was requested meanwhile) or take it.
+ * Run the thread until it unmounts, then act on why it did (park, yield, stop, end).
+ *
+ * <h2>Fields</h2>
+ * {@code current}, {@code tick}, {@code ring} producer side: this carrier only. {@code next}:
+ * getAndSet by this carrier, CAS by thieves. {@code current}/{@code runningPriority}/
+ * {@code preemptAsked} are read racily by the priority policy (a hint; a wrong guess costs one
+ * spurious preemption or one delay until the next dispatch).
+ */
+final class Worker {
+    private static final VarHandle NEXT;
+    private static final long SPIN_NANOS = 50_000;
+
+    static {
+        try {
+            NEXT = MethodHandles.lookup().findVarHandle(Worker.class, "next", UserThread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Scheduler scheduler;
+    final Activation act;
+    final VirtualProcessor vp;
+    final ReadyQueues queues;
+    final SpmcArrayQueue<UserThread> ring;
+    private final IdleStrategy idle = new BackoffIdleStrategy(64, 16, 1_000, 32_000);
+
+    volatile UserThread current;
+    @SuppressWarnings("unused") private volatile UserThread next;
+    int tick;
+    volatile int runningPriority;
+    volatile boolean preemptAsked;
+
+    Worker(Scheduler scheduler, Activation act, VirtualProcessor vp) {
+        this.scheduler = scheduler;
+        this.act = act;
+        this.vp = vp;
+        this.queues = scheduler.queues;
+        this.ring = WorkStealingQueues.newRing();
+    }
+
+    UserThread swapNext(UserThread t) {
+        return (UserThread) NEXT.getAndSet(this, t);
+    }
+
+    UserThread takeNext() {
+        return next == null ? null : (UserThread) NEXT.getAndSet(this, (UserThread) null);
+    }
+
+    UserThread peekNext() {
+        return next;
+    }
+
+    UserThread stealNext() {
+        UserThread t = next;
+        return t != null && NEXT.compareAndSet(this, t, (UserThread) null) ? t : null;
+    }
+
+    /** Runs on {@link #act} inside the upcall. Returns the thread stopped by a signal, or null. */
+    Object loop() {
+        while (true) {
+            if (act.signal() != 0 || scheduler.isClosing()) {
+                return null;
+            }
+            UserThread t = queues.next(this, false);
+            if (t == null) {
+                t = idleUntilWork();
+                if (t == null) {
+                    return null;
+                }
+            }
+            Object stopped = run(t);
+            if (stopped != null) {
+                return stopped;
+            }
+        }
+    }
+
+    private Object run(UserThread t) {
+        if (queues.hasSurplus(this)) {
+            scheduler.signalWork(); // lazy wake: more ready here than this processor will run soon
+        }
+        current = t;
+        t.worker = this;
+        runningPriority = t.priority;
+        preemptAsked = false;
+        act.noteDispatch(t);
+        t.setState(UserThread.RUNNING);
+        t.fiber.run();
+        current = null;
+        if (t.fiber.isDone()) {
+            scheduler.terminated(t);
+            return null;
+        }
+        switch (t.yieldReason) {
+            case UserThread.Y_PARK -> {
+                if (t.afterParkUnmount()) {
+                    queues.pushYielded(this, t);
+                }
+            }
+            case UserThread.Y_YIELD -> {
+                t.setState(UserThread.RUNNABLE);
+                queues.pushYielded(this, t);
+                scheduler.stats.yields.increment();
+            }
+            case UserThread.Y_PREEMPT, UserThread.Y_REVOKED -> {
+                t.setState(UserThread.RUNNABLE);
+                return t; // the kernel delivers processorPreempted / activationUnblocked with it
+            }
+            default -> throw new IllegalStateException("thread " + t + " unmounted without a reason: " + t.yieldReason);
+        }
+        return null;
+    }
+
+    /** Spin, then report the VP idle. Returns work, or null when the VP is gone. */
+    private UserThread idleUntilWork() {
+        act.noteIdle();
+        UserThread t;
+        if (scheduler.startSpinning()) {
+            idle.reset();
+            long until = System.nanoTime() + SPIN_NANOS;
+            try {
+                do {
+                    if (act.signal() != 0) {
+                        return null;
+                    }
+                    if ((t = queues.next(this, false)) != null) {
+                        return t;
+                    }
+                    idle.idle();
+                } while (System.nanoTime() < until);
+            } finally {
+                if (scheduler.stopSpinning() == 0 && queues.hasWork()) {
+                    scheduler.signalWork(); // the last spinner found work: let another one look
+                }
+            }
+        }
+        while (true) {
+            // Not spinning any more (decrement was a full fence); re-check before sleeping, so a
+            // producer that saw spinning > 0 and did not wake anyone is never missed.
+            if ((t = queues.next(this, true)) != null) {
+                return t;
+            }
+            scheduler.idleWorkers.incrementAndGet();
+            boolean keep;
+            try {
+                keep = scheduler.space().processorIdle(vp);
+            } finally {
+                scheduler.idleWorkers.decrementAndGet();
+            }
+            scheduler.requestDone();
+            if (!keep || act.signal() != 0) {
+                return null;
+            }
+        }
+    }
+}
