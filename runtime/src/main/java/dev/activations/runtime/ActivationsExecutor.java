@@ -1,0 +1,251 @@
+package dev.activations.runtime;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An {@link java.util.concurrent.ExecutorService} whose every task runs in its own
+ * {@link UserThread} of one {@link Scheduler}.
+ *
+ * <h2>Books and the submit/shutdown race</h2>
+ * {@code tasks} holds every accepted task until it leaves (finished, or cancelled before it
+ * started). {@code execute} first adds the task, then reads {@code state}; {@code shutdown}
+ * first writes {@code state}, then scans {@code tasks}. So a task either is seen by the scan
+ * or sees the new state. A submitter that sees SHUTDOWN/STOP moves its task NEW → REJECTED and
+ * throws {@link RejectedExecutionException}; if that CAS fails, {@code shutdownNow} already took
+ * the task (it is in the returned list), so it counts as accepted. Every accepted task thus
+ * runs exactly once or is returned by {@code shutdownNow}; every refused one gets the exception.
+ *
+ * <h2>Termination</h2>
+ * TERMINATED when shut down and {@code tasks} is empty; both the last task to leave and
+ * {@code shutdown} try it (after their own write), so neither order misses it.
+ */
+final class ActivationsExecutor extends AbstractExecutorService {
+    private static final int RUNNING = 0;
+    private static final int SHUTDOWN = 1;
+    private static final int STOP = 2;
+    private static final int TERMINATED = 3;
+
+    private final Scheduler scheduler;
+    private final boolean ownsScheduler;
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private final ConcurrentHashMap<TaskFuture<?>, Boolean> tasks = new ConcurrentHashMap<>();
+    private final Gate terminated = new Gate();
+
+    ActivationsExecutor(Scheduler scheduler, boolean ownsScheduler) {
+        this.scheduler = scheduler;
+        this.ownsScheduler = ownsScheduler;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
+        return new TaskFuture<>(this, Executors.callable(runnable, value), null);
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) {
+        return new TaskFuture<>(this, callable, null);
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        Objects.requireNonNull(command, "command must not be null");
+        TaskFuture<?> task = command instanceof TaskFuture<?> f ? f : new TaskFuture<>(this, Executors.callable(command), command);
+        tasks.put(task, Boolean.TRUE); // then read state: pairs with shutdown's write-then-scan
+        if (state.get() != RUNNING) {
+            if (task.cancelIfNew(TaskFuture.REJECTED)) {
+                tasks.remove(task);
+                tryTerminate();
+                throw new RejectedExecutionException("executor " + scheduler.name() + " is shut down; task refused");
+            }
+            return; // shutdownNow took it first: returned to its caller, so accepted
+        }
+        try {
+            UserThread t = scheduler.thread().unstarted(task);
+            t.attachment = task;
+            t.start();
+        } catch (IllegalStateException e) {
+            if (task.cancelIfNew(TaskFuture.REJECTED)) {
+                tasks.remove(task);
+                tryTerminate();
+                throw new RejectedExecutionException("executor " + scheduler.name() + " cannot start tasks: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The task left the books (finished, or cancelled/rejected before it started). */
+    void taskFinished(TaskFuture<?> task) {
+        if (tasks.remove(task) != null && state.get() != RUNNING) {
+            tryTerminate();
+        }
+    }
+
+    private void tryTerminate() {
+        int s = state.get();
+        if ((s == SHUTDOWN || s == STOP) && tasks.isEmpty() && state.compareAndSet(s, TERMINATED)) {
+            terminated.open();
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        state.compareAndSet(RUNNING, SHUTDOWN);
+        tryTerminate();
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+        int s;
+        do {
+            s = state.get();
+        } while (s < STOP && !state.compareAndSet(s, STOP));
+        List<Runnable> never = new ArrayList<>();
+        for (TaskFuture<?> task : tasks.keySet()) {
+            if (task.cancelIfNew(TaskFuture.CANCELLED)) {
+                tasks.remove(task);
+                never.add(task.original);
+            } else {
+                task.interruptRunner();
+            }
+        }
+        tryTerminate();
+        return never;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return state.get() != RUNNING;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return state.get() == TERMINATED;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        if (terminated.isOpen()) {
+            return true;
+        }
+        return nanos > 0 && terminated.await(nanos);
+    }
+
+    /**
+     * Shuts down, waits for every accepted task to finish (interrupted: shutdownNow, keep
+     * waiting, re-assert the interrupt), then detaches the scheduler if this executor made it.
+     */
+    @Override
+    public void close() {
+        shutdown();
+        boolean interrupted = false;
+        while (!terminated.isOpen()) {
+            try {
+                terminated.await();
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    interrupted = true;
+                    shutdownNow();
+                }
+            }
+        }
+        if (ownsScheduler) {
+            scheduler.close();
+        }
+        if (interrupted) {
+            Waiting.reinterrupt(Waiting.self());
+        }
+    }
+
+    /**
+     * Returns the first result of a task that completes normally, cancelling the rest; waits on
+     * a {@link Gate}, so a user thread caller parks instead of blocking its carrier.
+     */
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> callables) throws InterruptedException, ExecutionException {
+        try {
+            return any(callables, 0);
+        } catch (TimeoutException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public <T> T invokeAny(Collection<? extends Callable<T>> callables, long timeout, TimeUnit unit)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return any(callables, Math.max(1, unit.toNanos(timeout)));
+    }
+
+    private <T> T any(Collection<? extends Callable<T>> callables, long nanos)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Objects.requireNonNull(callables, "tasks must not be null");
+        if (callables.isEmpty()) {
+            throw new IllegalArgumentException("tasks must not be empty");
+        }
+        Gate first = new Gate();
+        AtomicReference<Object[]> winner = new AtomicReference<>();
+        AtomicInteger left = new AtomicInteger(callables.size());
+        AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+        List<Future<?>> futures = new ArrayList<>(callables.size());
+        try {
+            for (Callable<T> c : callables) {
+                Objects.requireNonNull(c, "tasks must not contain null");
+                futures.add(submit(() -> {
+                    try {
+                        T v = c.call();
+                        if (winner.compareAndSet(null, new Object[] {v})) {
+                            first.open();
+                        }
+                    } catch (Throwable e) {
+                        lastFailure.set(e);
+                        if (left.decrementAndGet() == 0) {
+                            first.open();
+                        }
+                    }
+                }));
+            }
+            if (nanos > 0) {
+                if (!first.await(nanos)) {
+                    throw new TimeoutException("no task completed within the timeout");
+                }
+            } else {
+                first.await();
+            }
+            Object[] w = winner.get();
+            if (w != null) {
+                @SuppressWarnings("unchecked")
+                T v = (T) w[0];
+                return v;
+            }
+            throw new ExecutionException("every task failed", lastFailure.get());
+        } finally {
+            for (Future<?> f : futures) {
+                f.cancel(true);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        String[] names = {"running", "shutdown", "stopping", "terminated"};
+        return "ActivationsExecutor[" + scheduler.name() + ", " + names[state.get()] + ", tasks=" + tasks.size() + "]";
+    }
+}

@@ -1,0 +1,149 @@
+package dev.activations.runtime;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RunnableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The future of one executor task. {@code get()} parks a user thread (its processor runs other
+ * threads) and blocks a platform thread.
+ *
+ * <h2>States ({@link #state}, CAS)</h2>
+ * <pre>
+ *   NEW -> RUNNING -> DONE | FAILED      ran (the runner sets the outcome)
+ *   RUNNING -> CANCELLED                 cancel(true) while running: result discarded
+ *   NEW -> CANCELLED                     cancel(), or shutdownNow() (never started)
+ *   NEW -> REJECTED                      the executor refused it after registering it
+ * </pre>
+ * {@code done} opens exactly once, when the outcome is final. {@link ActivationsExecutor}
+ * learns that the task left its books exactly once: from the runner when a started task ends,
+ * or from whoever moved it out of NEW otherwise.
+ */
+final class TaskFuture<V> implements RunnableFuture<V> {
+    static final int NEW = 0;
+    static final int RUNNING = 1;
+    static final int DONE = 2;
+    static final int FAILED = 3;
+    static final int CANCELLED = 4;
+    static final int REJECTED = 5;
+
+    private final AtomicInteger state = new AtomicInteger(NEW);
+    private final Callable<V> callable;
+    /** What shutdownNow returns for this task: the Runnable given to execute, or this future. */
+    final Runnable original;
+    private final ActivationsExecutor executor;
+    private final Gate done = new Gate();
+    private volatile UserThread runner;
+    private V result;
+    private Throwable failure;
+
+    TaskFuture(ActivationsExecutor executor, Callable<V> callable, Runnable original) {
+        this.executor = executor;
+        this.callable = callable;
+        this.original = original != null ? original : this;
+    }
+
+    @Override
+    public void run() {
+        if (!state.compareAndSet(NEW, RUNNING)) {
+            return; // cancelled before it started: whoever cancelled it told the executor
+        }
+        runner = UserThread.current();
+        try {
+            V v = callable.call();
+            if (state.compareAndSet(RUNNING, DONE)) {
+                result = v;
+            }
+        } catch (Throwable e) {
+            if (state.compareAndSet(RUNNING, FAILED)) {
+                failure = e;
+            }
+        } finally {
+            runner = null;
+            UserThread.interrupted(); // a cancel(true) interrupt must not outlive the task
+            done.open(); // publishes result/failure (the Gate CAS is a release)
+            executor.taskFinished(this);
+        }
+    }
+
+    /** Moves a never-started task out of NEW; true if this call did it. */
+    boolean cancelIfNew(int to) {
+        if (state.compareAndSet(NEW, to)) {
+            done.open();
+            return true;
+        }
+        return false;
+    }
+
+    void interruptRunner() {
+        UserThread r = runner;
+        if (r != null) {
+            r.interrupt();
+        }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        if (cancelIfNew(CANCELLED)) {
+            executor.taskFinished(this);
+            return true;
+        }
+        if (mayInterruptIfRunning && state.compareAndSet(RUNNING, CANCELLED)) {
+            interruptRunner();
+            done.open();
+            return true; // the runner reports to the executor when it actually ends
+        }
+        return false;
+    }
+
+    @Override
+    public boolean isCancelled() {
+        int s = state.get();
+        return s == CANCELLED || s == REJECTED;
+    }
+
+    @Override
+    public boolean isDone() {
+        return state.get() >= DONE;
+    }
+
+    @Override
+    public V get() throws InterruptedException, ExecutionException {
+        done.await();
+        return report();
+    }
+
+    @Override
+    public V get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        long nanos = unit.toNanos(timeout);
+        if (!done.isOpen() && !done.await(Math.max(1, nanos))) {
+            throw new TimeoutException("task not done within " + timeout + " " + unit);
+        }
+        return report();
+    }
+
+    private V report() throws ExecutionException {
+        return switch (state.get()) {
+            case DONE -> result;
+            case FAILED -> throw new ExecutionException(failure);
+            case CANCELLED -> throw new CancellationException("task was cancelled");
+            case REJECTED -> throw new CancellationException("task was rejected");
+            default -> throw new IllegalStateException("future opened in state " + state.get());
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "TaskFuture[" + switch (state.get()) {
+            case NEW -> "not started";
+            case RUNNING -> "running";
+            case DONE -> "completed normally";
+            case FAILED -> "completed exceptionally: " + failure;
+            default -> "cancelled";
+        } + "]";
+    }
+}
