@@ -463,7 +463,7 @@ public final class Kernel implements AutoCloseable {
         synchronized (lock) {
             if (a.state() == Activation.BLOCKED) {
                 unblockedSpace = a.space;
-                unblockedThread = stopped != null ? stopped : a.blockedThread;
+                unblockedThread = stopped; // null: the thread left the carrier by itself (ended or parked)
                 a.space = null;
                 a.blockedThread = null;
                 blockedNow--;

@@ -43,7 +43,9 @@ public interface Upcalls {
     /**
      * The blocking call of {@code thread} returned on {@code activation}, whose processor is
      * gone. Runs on that activation after the thread stopped at its next safepoint; it holds
-     * no processor. Must not block.
+     * no processor. Must not block. {@code thread} is the user thread the runtime stopped at
+     * that safepoint, or null if the thread left the carrier by itself first (it ended, or
+     * parked) and so needs nothing from the scheduler.
      */
     void activationUnblocked(Activation activation, Object thread);
 
