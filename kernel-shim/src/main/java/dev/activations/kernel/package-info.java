@@ -1,0 +1,23 @@
+/**
+ * The kernel shim: the JVM's stand-in for the scheduler-activations kernel.
+ *
+ * <h2>Contents</h2>
+ * <ul>
+ *   <li>{@link dev.activations.kernel.Kernel}: owns the virtual processors, allocates them
+ *       among address spaces, starts and pools activations, hands off blocked ones. Read its
+ *       overview first.</li>
+ *   <li>{@link dev.activations.kernel.VirtualProcessor}: a processor slot.</li>
+ *   <li>{@link dev.activations.kernel.Activation}: a carrier thread; its state machine, the
+ *       signal word (safepoint poll) and the blocking bracket.</li>
+ *   <li>{@link dev.activations.kernel.AddressSpace}: one application; its methods are the
+ *       downcalls.</li>
+ *   <li>{@link dev.activations.kernel.Upcalls}: what the kernel tells an address space.</li>
+ *   <li>{@code ProcessorAllocator}: the allocation policy, a pure function.</li>
+ *   <li>{@code Monitor}: the sampling thread that finds blocked activations;
+ *       {@code ProcStat}: Linux {@code /proc} thread state.</li>
+ *   <li>{@link dev.activations.kernel.KernelStats}, {@link dev.activations.kernel.SpaceStats}:
+ *       counter snapshots.</li>
+ * </ul>
+ * Nothing here knows about continuations: user-level threads are opaque handles.
+ */
+package dev.activations.kernel;
