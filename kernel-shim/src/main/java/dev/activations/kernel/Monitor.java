@@ -19,6 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * Either way the decision is a CAS on the activation's state made under the kernel lock
  * ({@link Kernel#handOff}); a carrier that returns meanwhile wins its own CAS and keeps the VP.
  *
+ * <p>A stop-the-world pause (GC, deoptimization) stops every Java thread, the monitor too,
+ * and makes carriers look asleep without progress; so when the monitor itself wakes more
+ * than two intervals late, it discards the suspicion gathered so far instead of handing off.
+ *
  * <p>Owns: the {@code sampledDispatches}/{@code suspectSamples} fields of every activation
  * (no other thread touches them). Parks without a deadline while no VP is allocated.
  */
@@ -35,6 +39,8 @@ final class Monitor implements Runnable {
         this.detectUndetected = detectUndetected;
     }
 
+    private long lastSample = System.nanoTime();
+
     @Override
     public void run() {
         while (!kernel.isClosed()) {
@@ -44,15 +50,18 @@ final class Monitor implements Runnable {
                     LockSupport.park(this);
                 }
                 kernel.monitorSleeping = false;
+                lastSample = System.nanoTime();
                 continue;
             }
             LockSupport.parkNanos(this, intervalNanos);
-            sample();
+            long now = System.nanoTime();
+            boolean paused = now - lastSample > 3 * intervalNanos; // we were stopped too: a pause, not a block
+            lastSample = now;
+            sample(now, paused);
         }
     }
 
-    private void sample() {
-        long now = System.nanoTime();
+    private void sample(long now, boolean paused) {
         for (VirtualProcessor vp : kernel.processorsArray()) {
             Activation a = vp.holder;
             if (a == null) {
@@ -65,7 +74,12 @@ final class Monitor implements Runnable {
                     kernel.handOff(a, vp, Activation.IN_KERNEL, a.kernelThread);
                 }
             } else if (state == Activation.RUNNING && detectUndetected) {
-                sampleRunning(a, vp);
+                if (paused) {
+                    a.suspectSamples = 0;
+                    a.sampledDispatches = -1;
+                } else {
+                    sampleRunning(a, vp);
+                }
             } else {
                 a.suspectSamples = 0;
             }

@@ -133,7 +133,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
     /** A snapshot of this scheduler's counters. */
     public SchedulerStats stats() {
-        return stats.snapshot(name, live.size(), queues.size(), workers.length, space.processorsHeld());
+        return stats.snapshot(name, live.size(), queues.size(), workers, space.processorsHeld());
     }
 
     /**
@@ -235,6 +235,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
             return w.loop();
         } finally {
             queues.drain(w);
+            stats.add(w);
             unregister(w);
             act.attach(null);
             act.noteIdle();

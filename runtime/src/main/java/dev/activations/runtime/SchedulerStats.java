@@ -51,10 +51,22 @@ public record SchedulerStats(
         final LongAdder kernelBlocks = new LongAdder();
         final LongAdder spins = new LongAdder();
 
-        SchedulerStats snapshot(String name, int live, int ready, int workers, int held) {
-            return new SchedulerStats(name, live, ready, workers, held, started.sum(), terminated.sum(), failed.sum(),
-                    parks.sum(), yields.sum(), steals.sum(), preemptions.sum(), preemptRequests.sum(),
-                    kernelBlocks.sum(), spins.sum());
+        /** Folds a leaving worker's carrier-local counts in. Runs on that worker's carrier. */
+        void add(Worker w) {
+            parks.add(w.parks);
+            yields.add(w.yields);
+        }
+
+        /** Live workers' counts are read racily: the snapshot is approximate while they run. */
+        SchedulerStats snapshot(String name, int live, int ready, Worker[] workers, int held) {
+            long p = parks.sum();
+            long y = yields.sum();
+            for (Worker w : workers) {
+                p += w.parks;
+                y += w.yields;
+            }
+            return new SchedulerStats(name, live, ready, workers.length, held, started.sum(), terminated.sum(), failed.sum(),
+                    p, y, steals.sum(), preemptions.sum(), preemptRequests.sum(), kernelBlocks.sum(), spins.sum());
         }
     }
 }

@@ -60,6 +60,7 @@ public final class UserThread {
 
     private static final VarHandle STATE;
     private static final VarHandle PERMIT;
+    private static final VarHandle PARK_SEQ;
     private static final AtomicLong IDS = new AtomicLong();
 
     static {
@@ -67,6 +68,7 @@ public final class UserThread {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(UserThread.class, "state", int.class);
             PERMIT = l.findVarHandle(UserThread.class, "permit", boolean.class);
+            PARK_SEQ = l.findVarHandle(UserThread.class, "parkSeq", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -90,8 +92,9 @@ public final class UserThread {
     Worker worker;
     Object[] locals;
 
-    /** Incremented when a park returns; a timer for an older park is stale. */
-    volatile long parkSeq;
+    /** Incremented when a park returns; a timer for an older park is stale. Written by this
+     * thread (release), read by the timer thread. */
+    private long parkSeq;
     /** Carrier parked in a pinned park (yield impossible), for unpark to wake. */
     private volatile Thread pinnedCarrier;
 
@@ -309,19 +312,22 @@ public final class UserThread {
             poll();
             return;
         }
-        long seq = parkSeq;
+        long seq = (long) PARK_SEQ.get(this);
         if (nanos > 0) {
             scheduler.timers().schedule(this, seq, System.nanoTime() + nanos);
         }
-        state = PARKING;
+        STATE.setRelease(this, PARKING); // unpark ignores PARKING; the Dekker pair is PARKED/permit
         boolean yielded = suspend(Y_PARK);
         if (!yielded) {
             state = RUNNING;
             parkOnCarrier(nanos);
         }
-        parkSeq = seq + 1; // stale timers for this park now miss
-        permit = false; // consumed: the unpark (or timeout) that resumed us
-        scheduler.stats.parks.increment();
+        PARK_SEQ.setRelease(this, seq + 1); // stale timers for this park now miss
+        PERMIT.setRelease(this, false); // consumed: the unpark (or timeout) that resumed us
+        Worker w = worker;
+        if (w != null) {
+            w.parks++;
+        }
     }
 
     /** Pinned: the continuation cannot unmount, so wait on the carrier (the monitor may hand its VP off). */
@@ -379,7 +385,7 @@ public final class UserThread {
 
     /** Timer thread: the timed park {@code seq} expired. Acts as unpark unless that park already returned. */
     void timeout(long seq) {
-        if (parkSeq == seq) {
+        if ((long) PARK_SEQ.getAcquire(this) == seq) {
             unpark();
         }
     }
@@ -590,6 +596,11 @@ public final class UserThread {
 
     void setState(int s) {
         state = s;
+    }
+
+    /** Release store: for transitions no other thread races on (mount, yield, stop). */
+    void setStateRelease(int s) {
+        STATE.setRelease(this, s);
     }
 
     boolean casState(int expected, int next) {

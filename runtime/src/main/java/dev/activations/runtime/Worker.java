@@ -51,11 +51,16 @@ final class Worker {
     final SpmcArrayQueue<UserThread> ring;
     private final IdleStrategy idle = new BackoffIdleStrategy(64, 16, 1_000, 32_000);
 
-    volatile UserThread current;
+    /** Mounted thread; written by this carrier only, read racily by the priority policy. */
+    UserThread current;
     @SuppressWarnings("unused") private volatile UserThread next;
     int tick;
-    volatile int runningPriority;
-    volatile boolean preemptAsked;
+    int runningPriority;
+    boolean preemptAsked;
+    /** Event counts, written by this carrier only; summed racily by stats(). */
+    long dispatches;
+    long parks;
+    long yields;
 
     Worker(Scheduler scheduler, Activation act, VirtualProcessor vp) {
         this.scheduler = scheduler;
@@ -110,8 +115,9 @@ final class Worker {
         t.worker = this;
         runningPriority = t.priority;
         preemptAsked = false;
+        dispatches++;
         act.noteDispatch(t);
-        t.setState(UserThread.RUNNING);
+        t.setStateRelease(UserThread.RUNNING);
         t.fiber.run();
         current = null;
         if (t.fiber.isDone()) {
@@ -125,9 +131,9 @@ final class Worker {
                 }
             }
             case UserThread.Y_YIELD -> {
-                t.setState(UserThread.RUNNABLE);
+                t.setStateRelease(UserThread.RUNNABLE);
                 queues.pushYielded(this, t);
-                scheduler.stats.yields.increment();
+                yields++;
             }
             case UserThread.Y_PREEMPT, UserThread.Y_REVOKED -> {
                 t.setState(UserThread.RUNNABLE);
