@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -152,6 +151,8 @@ public final class Kernel implements AutoCloseable {
      * @param name     for diagnostics; not blank
      * @param priority 1 (lowest) to 10 (highest); higher-priority spaces get processors first
      * @param upcalls  the space's scheduler
+     * @throws IllegalArgumentException if an argument is out of range, naming it
+     * @throws IllegalStateException    if the kernel is closed
      */
     public AddressSpace attach(String name, int priority, Upcalls upcalls) {
         if (name == null || name.isBlank()) {
@@ -160,7 +161,9 @@ public final class Kernel implements AutoCloseable {
         if (priority < 1 || priority > 10) {
             throw new IllegalArgumentException("priority must be between 1 and 10, was " + priority);
         }
-        Objects.requireNonNull(upcalls, "upcalls must not be null");
+        if (upcalls == null) {
+            throw new IllegalArgumentException("upcalls must not be null: pass the space's scheduler");
+        }
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("kernel " + this.name + " is closed; build a new Kernel to attach \"" + name + "\"");
@@ -780,6 +783,31 @@ public final class Kernel implements AutoCloseable {
 
     VirtualProcessor[] processorsArray() {
         return processors;
+    }
+
+    // ------------------------------------------------------------------ read-only views for stress-tests
+    // The jcstress suite (same package) checks the invariants above under the lock. Copies only.
+
+    Object allocationLock() {
+        return lock;
+    }
+
+    /** Caller holds the lock. */
+    List<VirtualProcessor> freeSnapshot() {
+        assert Thread.holdsLock(lock);
+        return new ArrayList<>(free);
+    }
+
+    /** Caller holds the lock. */
+    List<Activation> sparesSnapshot() {
+        assert Thread.holdsLock(lock);
+        return new ArrayList<>(spares);
+    }
+
+    /** Caller holds the lock. */
+    List<AddressSpace> spacesSnapshot() {
+        assert Thread.holdsLock(lock);
+        return new ArrayList<>(spaces);
     }
 
     private static void joinQuietly(Thread t, long millis) {
