@@ -165,7 +165,11 @@ public final class Scheduler implements Upcalls, AutoCloseable {
             ts.stop();
         }
         for (UserThread t : threads()) {
-            t.termination.fail(new IllegalStateException(reason + " before user thread " + t.name() + " finished"));
+            IllegalStateException why = new IllegalStateException(reason + " before user thread " + t.name() + " finished");
+            if (t.attachment instanceof TaskFuture<?> f) {
+                f.abandon(why);
+            }
+            t.termination.fail(why);
         }
     }
 

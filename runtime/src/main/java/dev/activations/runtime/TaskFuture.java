@@ -79,6 +79,24 @@ final class TaskFuture<V> implements RunnableFuture<V> {
         return false;
     }
 
+    /**
+     * The scheduler closed before this task could finish: fail it with {@code cause} so
+     * {@code get()} throws instead of waiting for ever. True if this call settled it.
+     */
+    boolean abandon(RuntimeException cause) {
+        int s = state.get();
+        while (s == NEW || s == RUNNING) {
+            if (state.compareAndSet(s, FAILED)) {
+                failure = cause;
+                done.open();
+                executor.taskFinished(this);
+                return true;
+            }
+            s = state.get();
+        }
+        return false;
+    }
+
     void interruptRunner() {
         UserThread r = runner;
         if (r != null) {
