@@ -17,6 +17,13 @@ import org.junit.jupiter.api.Timeout;
 class KernelMBeanTest {
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
 
+    /** Beans are registered in the background the first time (see Jmx): wait for it. */
+    private void awaitRegistered(ObjectName name) throws InterruptedException {
+        while (!server.isRegistered(name)) {
+            Thread.sleep(1);
+        }
+    }
+
     /** An address space that gives its processor back at once. */
     private static final class IdleSpace implements Upcalls {
         volatile AddressSpace space;
@@ -48,7 +55,7 @@ class KernelMBeanTest {
         ObjectName name = new ObjectName("dev.activations:type=Kernel,name=\"mbean-k\"");
         Kernel k = Kernel.builder().name("mbean-k").processors(3).maxActivations(50).build();
         try {
-            assertTrue(server.isRegistered(name), "registered as " + name);
+            awaitRegistered(name);
             assertEquals("mbean-k", server.getAttribute(name, "Name"));
             assertEquals(3, server.getAttribute(name, "Processors"));
             assertEquals(50, server.getAttribute(name, "MaxActivations"));
@@ -80,8 +87,8 @@ class KernelMBeanTest {
     void namesakeKernelsGetDistinctQuotedNames() throws Exception {
         try (Kernel a = Kernel.builder().name("twin:kernel").processors(1).build();
              Kernel b = Kernel.builder().name("twin:kernel").processors(1).build()) {
-            assertTrue(server.isRegistered(new ObjectName("dev.activations:type=Kernel,name=\"twin:kernel\"")));
-            assertTrue(server.isRegistered(new ObjectName("dev.activations:type=Kernel,name=\"twin:kernel#2\"")));
+            awaitRegistered(new ObjectName("dev.activations:type=Kernel,name=\"twin:kernel\""));
+            awaitRegistered(new ObjectName("dev.activations:type=Kernel,name=\"twin:kernel#2\""));
             assertTrue(a != b);
         }
         assertTrue(server.queryNames(new ObjectName("dev.activations:type=Kernel,name=\"twin:kernel*\""), null).isEmpty());
@@ -90,6 +97,6 @@ class KernelMBeanTest {
     @Test
     void theSharedKernelIsRegistered() throws Exception {
         Kernel.shared();
-        assertTrue(server.isRegistered(new ObjectName("dev.activations:type=Kernel,name=\"shared\"")));
+        awaitRegistered(new ObjectName("dev.activations:type=Kernel,name=\"shared\""));
     }
 }

@@ -21,12 +21,19 @@ import org.junit.jupiter.api.Timeout;
 class SchedulerMBeanTest {
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
 
+    /** Beans are registered in the background the first time (see Jmx): wait for it. */
+    private void awaitRegistered(ObjectName name) throws InterruptedException {
+        while (!server.isRegistered(name)) {
+            Thread.sleep(1);
+        }
+    }
+
     @Test
     void registeredOnBuildReadableAndUnregisteredOnClose() throws Exception {
         ObjectName name = new ObjectName("dev.activations:type=Scheduler,kernel=\"mbean-kernel\",name=\"mbean, \\\"quoted\\\"\"");
         try (Kernel k = Kernel.builder().name("mbean-kernel").processors(2).build()) {
             Scheduler s = Scheduler.builder().kernel(k).name("mbean, \"quoted\"").priority(4).build();
-            assertTrue(server.isRegistered(name), "registered as " + name);
+            awaitRegistered(name);
 
             Set<String> attributes = new HashSet<>();
             for (MBeanAttributeInfo a : server.getMBeanInfo(name).getAttributes()) {
@@ -77,12 +84,12 @@ class SchedulerMBeanTest {
         Kernel k = Kernel.builder().name("twins").processors(1).build();
         Scheduler a = Scheduler.builder().kernel(k).name("same").build();
         Scheduler b = Scheduler.builder().kernel(k).name("same").build();
-        assertTrue(server.isRegistered(first));
-        assertTrue(server.isRegistered(second));
+        awaitRegistered(first);
+        awaitRegistered(second);
         assertTrue(a != b);
         k.close();
         assertFalse(server.isRegistered(first), "kernelClosed shuts the schedulers down");
         assertFalse(server.isRegistered(second));
-        assertTrue(server.isRegistered(new ObjectName("dev.activations:type=Runtime")), "the runtime bean stays");
+        awaitRegistered(new ObjectName("dev.activations:type=Runtime")); // and it stays
     }
 }

@@ -65,11 +65,14 @@ class ThreadDumpTest {
                 assertTrue(ThreadDumps.all().contains("ThreadDumpTest.parkHereForTheDump("), "all() covers every open scheduler");
 
                 var server = ManagementFactory.getPlatformMBeanServer();
-                String viaScheduler = (String) server.invoke(
-                        new ObjectName("dev.activations:type=Scheduler,kernel=\"dump-kernel\",name=\"dumped\""),
-                        "dumpThreads", null, null);
+                ObjectName schedulerBean = new ObjectName("dev.activations:type=Scheduler,kernel=\"dump-kernel\",name=\"dumped\"");
+                ObjectName runtimeBean = new ObjectName("dev.activations:type=Runtime");
+                while (!server.isRegistered(schedulerBean) || !server.isRegistered(runtimeBean)) {
+                    Thread.sleep(1); // registered in the background the first time
+                }
+                String viaScheduler = (String) server.invoke(schedulerBean, "dumpThreads", null, null);
                 assertTrue(viaScheduler.contains("ThreadDumpTest.parkHereForTheDump("), viaScheduler);
-                String viaRuntime = (String) server.invoke(new ObjectName("dev.activations:type=Runtime"), "dumpThreads", null, null);
+                String viaRuntime = (String) server.invoke(runtimeBean, "dumpThreads", null, null);
                 assertTrue(viaRuntime.contains("\"parked-one\" user PARKED"), viaRuntime);
             } finally {
                 release.set(true);
