@@ -3,6 +3,7 @@ package dev.activations.kernel;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -14,12 +15,16 @@ import jdk.jfr.Timespan;
  * {@code dev.activations.*}) and the one-line hooks {@link Kernel} calls to emit them.
  *
  * <h2>Cost when not recording</h2>
- * Each hook allocates its event and asks {@link Event#isEnabled()} (or
- * {@link Event#shouldCommit()} for the throttled one) before it reads or formats any field.
- * While no recording has the event enabled that call answers false without side effects and
- * the JIT removes the dead allocation (escape analysis), so an upcall pays a constant-false
- * branch. Only {@code Object.toString()} of a user thread handle costs anything, and only
- * when the event will be committed.
+ * Until JFR is initialized in this JVM (a recording started by {@code -XX:StartFlightRecording},
+ * {@code jcmd JFR.start} or the {@code jdk.jfr} API) no recording can exist, and each hook
+ * returns after one volatile read, {@link FlightRecorder#isInitialized()}, without loading
+ * an event class: the first load of an event class registers it with JFR, which initializes
+ * JFR's metadata (a hundred classes, tens to hundreds of milliseconds), a price only
+ * recording JVMs should pay. After that, each hook allocates its event and asks
+ * {@link Event#isEnabled()} (or {@link Event#shouldCommit()} for the throttled one) before it
+ * reads or formats any field; while the event is disabled that answers false and the JIT
+ * removes the dead allocation (escape analysis). {@code Object.toString()} of a user thread
+ * handle is paid only for an event that will be committed.
  *
  * <p>Every hook is called where the matching counter of {@link KernelStats} is incremented,
  * so a recording and the counters agree. None records a stack trace: the carrier's stack at
@@ -107,6 +112,9 @@ final class KernelEvents {
     // ------------------------------------------------------------------ hooks, called by Kernel
 
     static void processorAdded(Kernel k, AddressSpace s, VirtualProcessor vp) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         ProcessorAdded e = new ProcessorAdded();
         if (e.isEnabled()) {
             e.where(k, s, vp);
@@ -115,6 +123,9 @@ final class KernelEvents {
     }
 
     static void processorPreempted(Kernel k, AddressSpace s, VirtualProcessor vp, Object stopped) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         ProcessorPreempted e = new ProcessorPreempted();
         if (e.isEnabled()) {
             e.where(k, s, vp);
@@ -124,6 +135,9 @@ final class KernelEvents {
     }
 
     static void activationBlocked(Kernel k, AddressSpace s, VirtualProcessor vp, Activation blocked, Object thread) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         ActivationBlocked e = new ActivationBlocked();
         if (e.isEnabled()) {
             e.where(k, s, vp);
@@ -135,6 +149,9 @@ final class KernelEvents {
 
     /** {@code blockedAt}: System.nanoTime of the hand-off. */
     static void activationUnblocked(Kernel k, AddressSpace s, Object thread, long blockedAt) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         ActivationUnblocked e = new ActivationUnblocked();
         if (e.isEnabled()) {
             e.where(k, s, null);
@@ -147,6 +164,9 @@ final class KernelEvents {
     /** {@code blocked}: null when the refused activation was for an allocation, not a hand-off. */
     static void compensationRefused(Kernel k, AddressSpace s, VirtualProcessor vp, Activation blocked, Object thread,
                                     int alive) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
         CompensationRefused e = new CompensationRefused();
         if (e.shouldCommit()) {
             e.where(k, s, vp);

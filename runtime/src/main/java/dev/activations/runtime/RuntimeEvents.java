@@ -3,6 +3,7 @@ package dev.activations.runtime;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.Threshold;
@@ -14,10 +15,13 @@ import jdk.jfr.Threshold;
  * recorded with the stack trace of the carrier, which runs through the user thread's frames.
  *
  * <h2>Cost when not recording</h2>
- * The wrappers allocate the event and call {@code begin()}/{@code end()}/
- * {@code shouldCommit()}; before a recording enables the event these are empty methods of
- * {@link Event} and the JIT removes the allocation (escape analysis). Fields are filled only
- * for an event that will be committed.
+ * Until JFR is initialized in this JVM the wrappers just run the wrapped code, after one
+ * volatile read ({@link FlightRecorder#isInitialized()}), and never load an event class
+ * (loading one initializes JFR's metadata; see the kernel's {@code KernelEvents}). After
+ * that they allocate the event and call {@code begin()}/{@code end()}/
+ * {@code shouldCommit()}; while the event is disabled these do nothing and the JIT removes
+ * the allocation (escape analysis). Fields are filled only for an event that will be
+ * committed. A section that began before JFR was initialized is not recorded.
  */
 final class RuntimeEvents {
     private RuntimeEvents() {
@@ -57,6 +61,10 @@ final class RuntimeEvents {
 
     /** {@link UserThread#parkOnCarrier}, timed as a pinned park. Runs on {@code t}. */
     static void parkPinned(UserThread t, long nanos) {
+        if (!FlightRecorder.isInitialized()) {
+            t.parkOnCarrier(nanos);
+            return;
+        }
         UserThreadPinned e = new UserThreadPinned();
         e.begin();
         try {
@@ -77,6 +85,10 @@ final class RuntimeEvents {
      * recorded. Runs on {@code t}, inside the section (its depth already counted).
      */
     static void runCritical(UserThread t, Runnable section) {
+        if (!FlightRecorder.isInitialized()) {
+            section.run();
+            return;
+        }
         CriticalSection e = new CriticalSection();
         e.begin();
         try {
