@@ -35,9 +35,9 @@ import javax.management.ObjectName;
  */
 public final class Jmx {
     /** The ObjectName domain of every bean here. */
-    public static final String DOMAIN = "dev.activations";
+    private static final String DOMAIN = "dev.activations";
     /** System property; {@code false} turns registration off. */
-    public static final String ENABLED_PROPERTY = "dev.activations.jmx";
+    private static final String ENABLED_PROPERTY = "dev.activations.jmx";
 
     private record Request(String type, String kernel, String name, DynamicMBean bean) {
     }
@@ -59,7 +59,7 @@ public final class Jmx {
 
     /**
      * Registers {@code bean} for {@code owner}, now or (the first time) shortly, from
-     * {@code activations-jmx}; see {@link #nameOf} for the name it got.
+     * {@code activations-jmx}.
      *
      * @param kernel the {@code kernel} key (the kernel a scheduler is attached to), or null
      * @param name   the {@code name} key, or null for a singleton bean of its type
@@ -100,13 +100,6 @@ public final class Jmx {
             } catch (JMException | SecurityException e) {
                 // already gone (someone unregistered it by hand): nothing left to do
             }
-        }
-    }
-
-    /** The name of {@code owner}'s bean, or null while it has none (pending, off, or refused). */
-    public static ObjectName nameOf(Object owner) {
-        synchronized (LOCK) {
-            return REGISTERED.get(owner);
         }
     }
 
