@@ -127,6 +127,7 @@ public final class Kernel implements AutoCloseable {
         } else {
             monitorThread = null;
         }
+        KernelManagement.register(this);
     }
 
     /** A builder with the defaults documented on each setter. */
@@ -243,6 +244,7 @@ public final class Kernel implements AutoCloseable {
             toJoin = new ArrayList<>(alive);
             attached = new ArrayList<>(spaces);
         }
+        KernelManagement.unregister(this);
         if (monitorThread != null) {
             LockSupport.unpark(monitorThread);
             joinQuietly(monitorThread, 2_000);
@@ -438,10 +440,12 @@ public final class Kernel implements AutoCloseable {
             if (as.blocked() == null) {
                 processorAddedCount.increment();
                 s.added.increment();
+                KernelEvents.processorAdded(this, s, as.vp());
                 return s.upcalls().processorAdded(as.vp());
             }
             activationBlockedCount.increment();
             s.blocked.increment();
+            KernelEvents.activationBlocked(this, s, as.vp(), as.blocked(), as.blockedThread());
             return s.upcalls().activationBlocked(as.vp(), as.blocked(), as.blockedThread());
         } catch (RuntimeException | Error e) {
             s.upcallFailures.increment();
@@ -467,6 +471,7 @@ public final class Kernel implements AutoCloseable {
             if (a.state() == Activation.BLOCKED) {
                 unblockedSpace = a.space;
                 unblockedThread = stopped; // null: the thread left the carrier by itself (ended or parked)
+                KernelEvents.activationUnblocked(this, a.space, a.blockedThread, a.blockedAt);
                 a.space = null;
                 a.blockedThread = null;
                 blockedNow--;
@@ -498,6 +503,7 @@ public final class Kernel implements AutoCloseable {
         if (preemptedSpace != null) {
             processorPreemptedCount.increment();
             preemptedSpace.preempted.increment();
+            KernelEvents.processorPreempted(this, preemptedSpace, preemptedVp, stopped);
             try {
                 preemptedSpace.upcalls().processorPreempted(preemptedVp, stopped);
             } catch (RuntimeException | Error e) {
@@ -579,6 +585,7 @@ public final class Kernel implements AutoCloseable {
             }
             if (spares.isEmpty() && alive.size() >= maxActivations) {
                 refusedHandOffCount.increment();
+                KernelEvents.compensationRefused(this, a.space, vp, a, thread, alive.size());
                 return;
             }
             if (!a.casState(expected, Activation.BLOCKED)) {
@@ -708,6 +715,7 @@ public final class Kernel implements AutoCloseable {
                     a = newActivation();
                 } else {
                     refusedHandOffCount.increment();
+                    KernelEvents.compensationRefused(this, s, null, null, null, alive.size());
                     return forCaller;
                 }
                 Assignment as = bind(a, free.poll(), s);
