@@ -314,6 +314,9 @@ public final class Kernel implements AutoCloseable {
     boolean processorIdle(AddressSpace s, VirtualProcessor vp) {
         Activation a = Activation.current();
         synchronized (lock) {
+            if (a != null && a.state() == Activation.BLOCKED) {
+                return false; // revoked while it ran: the VP is already someone else's
+            }
             if (a == null || a.processor != vp || vp.owner != s) {
                 throw new IllegalStateException("processorIdle(" + vp + ") must be called by the activation holding it; caller is "
                         + Thread.currentThread().getName());
