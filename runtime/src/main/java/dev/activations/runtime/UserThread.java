@@ -466,8 +466,8 @@ public final class UserThread {
      * that carrier still runs this thread.
      */
     public void interrupt() {
-        interrupted = true;
         synchronized (interruptLock) {
+            interrupted = true; // under the lock: ordered with blocking() taking the carrier's flag back
             Thread c = kernelCarrier;
             if (c != null) {
                 c.interrupt();
@@ -532,9 +532,10 @@ public final class UserThread {
         } finally {
             synchronized (interruptLock) {
                 kernelCarrier = null;
-            }
-            if (Thread.interrupted()) { // never leave a flag on the carrier for the next user thread
-                interrupted = true;
+                // During the call the carrier's flag stood for this thread's: take it back (and leave
+                // none on the carrier for the next user thread). An interrupt the call consumed, by
+                // throwing InterruptedException, is thus cleared here too, as on a platform thread.
+                interrupted = Thread.interrupted();
             }
             inKernel = false;
             if (!a.exitKernel()) {
