@@ -306,6 +306,13 @@ public final class UserThread {
         }
     }
 
+    /**
+     * Longest timed park, ~73 years: {@code System.nanoTime() + MAX_PARK_NANOS} cannot overflow.
+     * A longer wait returns after this long, which a caller sees as a spurious wake-up and
+     * re-parks for what is left.
+     */
+    static final long MAX_PARK_NANOS = Long.MAX_VALUE / 4;
+
     /** nanos == 0: no timeout. Runs on this thread. */
     void parkInternal(long nanos) {
         if ((boolean) PERMIT.getAndSet(this, false) || interrupted) {
@@ -314,7 +321,9 @@ public final class UserThread {
         }
         long seq = (long) PARK_SEQ.get(this);
         if (nanos > 0) {
-            scheduler.timers().schedule(this, seq, System.nanoTime() + nanos);
+            // Clamped: an overflowed deadline is in the past, and the timer would fire at once,
+            // on every re-park of a caller that loops until its (huge) timeout: a busy wait.
+            scheduler.timers().schedule(this, seq, System.nanoTime() + Math.min(nanos, MAX_PARK_NANOS));
         }
         STATE.setRelease(this, PARKING); // unpark ignores PARKING; the Dekker pair is PARKED/permit
         boolean yielded = suspend(Y_PARK);
@@ -423,7 +432,7 @@ public final class UserThread {
         try {
             return d.toNanos();
         } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 4;
+            return MAX_PARK_NANOS;
         }
     }
 
