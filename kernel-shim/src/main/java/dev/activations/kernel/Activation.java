@@ -141,11 +141,11 @@ public final class Activation extends Thread {
 
     /**
      * Downcall: the current user thread {@code thread} is about to make a call that may block.
-     * Runs on this carrier only. Returns false if this activation no longer holds a VP (the
+     * Runs on this carrier only. (Not asserted with {@code Thread.currentThread()}: inside a
+     * continuation that value can be stale in compiled code; see the runtime's Carrier.) Returns false if this activation no longer holds a VP (the
      * monitor already revoked it); the call may still be made.
      */
     public boolean enterKernel(Object thread) {
-        assert Thread.currentThread() == this : "enterKernel must run on its own carrier";
         kernelThread = thread;
         kernelEnteredAt = System.nanoTime();
         return STATE.compareAndSet(this, RUNNING, IN_KERNEL); // pairs with the monitor's CAS in Kernel.handOff
@@ -158,7 +158,6 @@ public final class Activation extends Thread {
      * base frame) so that {@code activationUnblocked} can be delivered.
      */
     public boolean exitKernel() {
-        assert Thread.currentThread() == this : "exitKernel must run on its own carrier";
         kernelThread = null;
         return STATE.compareAndSet(this, IN_KERNEL, RUNNING); // loses to the monitor's IN_KERNEL -> BLOCKED
     }

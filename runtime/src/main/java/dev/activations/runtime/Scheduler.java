@@ -310,7 +310,8 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
     /** The calling carrier's worker if it belongs to this scheduler, else null. */
     private Worker localWorker() {
-        return Thread.currentThread() instanceof Activation a && a.attachment() instanceof Worker w && w.scheduler == this ? w : null;
+        Activation a = Carrier.current(); // not Thread.currentThread(): see Carrier
+        return a != null && a.attachment() instanceof Worker w && w.scheduler == this ? w : null;
     }
 
     void terminated(UserThread t) {

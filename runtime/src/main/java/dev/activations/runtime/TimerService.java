@@ -15,7 +15,9 @@ import org.jctools.queues.MpscUnboundedArrayQueue;
  * Any thread adds a {@link Timeout} to {@code requests} (JCTools MPSC) and unparks the timer
  * thread if it sleeps without a deadline ({@code idle}, volatile: the timer publishes it, then
  * re-checks the queue; the requester queues, then reads it). Only the timer thread touches the
- * wheel and {@code byId}. A timer is never cancelled: its firing calls
+ * wheel, {@code byId} and {@code Timeout.timerId}. A park that returns before its timer fired
+ * cancels it ({@link #cancel}: a second MPSC queue), so long timeouts do not pile up in the
+ * wheel holding their threads; a firing that races the cancellation calls
  * {@link UserThread#timeout(long)}, which is a no-op once that park has returned.
  *
  * <p>Resolution: ticks of 2^18 ns (~262 µs); while timers are pending the thread wakes once per
@@ -24,10 +26,25 @@ import org.jctools.queues.MpscUnboundedArrayQueue;
 final class TimerService implements Runnable {
     private static final long TICK_NANOS = 1L << 18;
 
-    record Timeout(UserThread thread, long parkSeq, long deadline) {
+    static final class Timeout {
+        final UserThread thread;
+        final long parkSeq;
+        final long deadline;
+        /** Timer thread only. */
+        long timerId = DeadlineTimerWheel.NULL_DEADLINE;
+        boolean fired;
+        /** Cancelled before its request was drained: never schedule it. */
+        boolean cancelled;
+
+        Timeout(UserThread thread, long parkSeq, long deadline) {
+            this.thread = thread;
+            this.parkSeq = parkSeq;
+            this.deadline = deadline;
+        }
     }
 
     private final MpscUnboundedArrayQueue<Timeout> requests = new MpscUnboundedArrayQueue<>(256);
+    private final MpscUnboundedArrayQueue<Timeout> cancels = new MpscUnboundedArrayQueue<>(256);
     private final DeadlineTimerWheel wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, System.nanoTime(), TICK_NANOS, 512);
     private final Long2ObjectHashMap<Timeout> byId = new Long2ObjectHashMap<>();
     private final Thread thread;
@@ -41,11 +58,18 @@ final class TimerService implements Runnable {
     }
 
     /** Any thread: wake {@code t} with {@code t.timeout(seq)} at {@code deadline} (System.nanoTime). */
-    void schedule(UserThread t, long seq, long deadline) {
-        requests.offer(new Timeout(t, seq, deadline));
+    Timeout schedule(UserThread t, long seq, long deadline) {
+        Timeout r = new Timeout(t, seq, deadline);
+        requests.offer(r);
         if (idle) { // read after the offer: pairs with run()'s re-check
             LockSupport.unpark(thread);
         }
+        return r;
+    }
+
+    /** The park of {@code r} returned: drop its timer (lazily, on the timer thread's next pass). */
+    void cancel(Timeout r) {
+        cancels.offer(r);
     }
 
     void stop() {
@@ -59,10 +83,21 @@ final class TimerService implements Runnable {
         while (!stopped) {
             Timeout r;
             while ((r = requests.poll()) != null) {
+                if (r.cancelled) {
+                    continue;
+                }
                 if (wheel.timerCount() == 0) {
                     wheel.resetStartTime(System.nanoTime());
                 }
-                byId.put(wheel.scheduleTimer(r.deadline()), r);
+                r.timerId = wheel.scheduleTimer(r.deadline);
+                byId.put(r.timerId, r);
+            }
+            while ((r = cancels.poll()) != null) {
+                if (r.timerId == DeadlineTimerWheel.NULL_DEADLINE) {
+                    r.cancelled = true; // its request arrived after the drain above: skip it when it comes
+                } else if (!r.fired && byId.remove(r.timerId) != null) {
+                    wheel.cancelTimer(r.timerId);
+                }
             }
             long now = System.nanoTime();
             do {
@@ -70,7 +105,7 @@ final class TimerService implements Runnable {
             } while (wheel.currentTickTime() <= now && wheel.timerCount() > 0);
             if (wheel.timerCount() == 0) {
                 idle = true;
-                if (requests.isEmpty() && !stopped) { // re-check after publishing idle
+                if (requests.isEmpty() && cancels.isEmpty() && !stopped) { // re-check after publishing idle
                     LockSupport.park(this);
                 }
                 idle = false;
@@ -85,11 +120,13 @@ final class TimerService implements Runnable {
         if (t == null) {
             return true;
         }
-        if (t.deadline() > now) { // the wheel rounds to ticks: never fire early
-            byId.put(wheel.scheduleTimer(t.deadline()), t);
+        if (t.deadline > now) { // the wheel rounds to ticks: never fire early
+            t.timerId = wheel.scheduleTimer(t.deadline);
+            byId.put(t.timerId, t);
             return true;
         }
-        t.thread().timeout(t.parkSeq());
+        t.fired = true;
+        t.thread.timeout(t.parkSeq);
         return true;
     }
 }

@@ -112,7 +112,7 @@ public final class UserThread {
     UserThread(Scheduler scheduler, String name, int priority, Runnable task, Thread.UncaughtExceptionHandler handler) {
         this.scheduler = scheduler;
         this.id = IDS.incrementAndGet();
-        this.name = name != null ? name : "user-" + id;
+        this.name = name; // null: "user-<id>", made on demand
         this.priority = priority;
         this.task = task;
         this.handler = handler;
@@ -139,7 +139,7 @@ public final class UserThread {
     /** Starts this thread (built with {@link Builder#unstarted}). */
     public void start() {
         if (!STATE.compareAndSet(this, NEW, RUNNABLE)) {
-            throw new IllegalStateException("thread " + name + " was already started");
+            throw new IllegalStateException("thread " + name() + " was already started");
         }
         scheduler.admit(this);
     }
@@ -151,7 +151,7 @@ public final class UserThread {
             failure = e;
             Thread.UncaughtExceptionHandler h = handler != null ? handler : scheduler.uncaughtHandler();
             try {
-                h.uncaughtException(Thread.currentThread(), e);
+                h.uncaughtException(worker.act, e);
             } catch (Throwable ignored) {
                 // A failing handler must not take the carrier down.
             }
@@ -162,7 +162,8 @@ public final class UserThread {
 
     /** The user thread the caller runs in, or null on a platform (or virtual) thread. */
     public static UserThread current() {
-        return Thread.currentThread() instanceof Activation a && a.attachment() instanceof Worker w ? w.current : null;
+        Activation a = Carrier.current(); // not Thread.currentThread(): see Carrier
+        return a != null && a.attachment() instanceof Worker w ? w.current : null;
     }
 
     public long id() {
@@ -170,7 +171,7 @@ public final class UserThread {
     }
 
     public String name() {
-        return name;
+        return name != null ? name : "user-" + id;
     }
 
     public int priority() {
@@ -214,7 +215,7 @@ public final class UserThread {
 
     @Override
     public String toString() {
-        return "UserThread[#" + id + "," + name + "," + state() + "]";
+        return "UserThread[#" + id + "," + name() + "," + state() + "]";
     }
 
     // ------------------------------------------------------------------ scheduling points
@@ -237,12 +238,7 @@ public final class UserThread {
      * critical section). A no-op outside user threads.
      */
     public static void checkpoint() {
-        if (Thread.currentThread() instanceof Activation a && a.signal() != 0) {
-            UserThread t = current();
-            if (t != null) {
-                t.honourSignal(a.signal());
-            }
-        }
+        poll();
     }
 
     /** Stops at a raised signal unless inside a critical section. Runs on this thread. */
@@ -259,11 +255,9 @@ public final class UserThread {
 
     /** Safepoint check inside runtime calls. */
     static void poll() {
-        if (Thread.currentThread() instanceof Activation a && a.signal() != 0) {
-            UserThread t = current();
-            if (t != null) {
-                t.honourSignal(a.signal());
-            }
+        Activation a = Carrier.current();
+        if (a != null && a.signal() != 0 && a.attachment() instanceof Worker w && w.current != null) {
+            w.current.honourSignal(a.signal());
         }
     }
 
@@ -273,7 +267,11 @@ public final class UserThread {
      * once without unmounting.
      */
     private boolean suspend(int reason) {
-        Activation a = (Activation) Thread.currentThread();
+        if (inKernel) {
+            throw new IllegalStateException("user thread " + name() + " tried to park or yield inside UserThread.blocking(...): "
+                    + "the bracket is for calls that block in the kernel; call runtime primitives outside it");
+        }
+        Activation a = worker.act; // this thread's carrier; not Thread.currentThread(): see Carrier
         int sig = a.signal();
         if (sig != 0 && criticalDepth == 0 && reason == Y_YIELD) {
             reason = (sig & Activation.REVOKED) != 0 ? Y_REVOKED : Y_PREEMPT;
@@ -320,11 +318,10 @@ public final class UserThread {
             return;
         }
         long seq = (long) PARK_SEQ.get(this);
-        if (nanos > 0) {
-            // Clamped: an overflowed deadline is in the past, and the timer would fire at once,
-            // on every re-park of a caller that loops until its (huge) timeout: a busy wait.
-            scheduler.timers().schedule(this, seq, System.nanoTime() + Math.min(nanos, MAX_PARK_NANOS));
-        }
+        // Clamped: an overflowed deadline is in the past, and the timer would fire at once,
+        // on every re-park of a caller that loops until its (huge) timeout: a busy wait.
+        TimerService.Timeout timeout = nanos > 0
+                ? scheduler.timers().schedule(this, seq, System.nanoTime() + Math.min(nanos, MAX_PARK_NANOS)) : null;
         STATE.setRelease(this, PARKING); // unpark ignores PARKING; the Dekker pair is PARKED/permit
         boolean yielded = suspend(Y_PARK);
         if (!yielded) {
@@ -333,6 +330,9 @@ public final class UserThread {
         }
         PARK_SEQ.setRelease(this, seq + 1); // stale timers for this park now miss
         PERMIT.setRelease(this, false); // consumed: the unpark (or timeout) that resumed us
+        if (timeout != null) {
+            scheduler.timers().cancel(timeout); // a no-op on the timer thread if it already fired
+        }
         Worker w = worker;
         if (w != null) {
             w.parks++;
@@ -342,7 +342,7 @@ public final class UserThread {
     /** Pinned: the continuation cannot unmount, so wait on the carrier (the monitor may hand its VP off). */
     private void parkOnCarrier(long nanos) {
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
-        pinnedCarrier = Thread.currentThread();
+        pinnedCarrier = worker.act; // the suspend failed, so we are still on this worker's carrier
         try {
             while (!(boolean) PERMIT.getAndSet(this, false) && !interrupted) { // re-check after publishing pinnedCarrier
                 if (nanos > 0) {
@@ -418,7 +418,7 @@ public final class UserThread {
         long deadline = System.nanoTime() + nanos;
         while (true) {
             if (interrupted()) {
-                throw new InterruptedException("user thread " + t.name + " interrupted in sleep");
+                throw new InterruptedException("user thread " + t.name() + " interrupted in sleep");
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -445,10 +445,10 @@ public final class UserThread {
      */
     public void join() throws InterruptedException {
         if (current() == this) {
-            throw new IllegalStateException("thread " + name + " cannot join itself: it would wait forever");
+            throw new IllegalStateException("thread " + name() + " cannot join itself: it would wait forever");
         }
         if (state == NEW) {
-            throw new IllegalStateException("thread " + name + " was never started; call start() before join()");
+            throw new IllegalStateException("thread " + name() + " was never started; call start() before join()");
         }
         termination.await();
     }
@@ -461,10 +461,10 @@ public final class UserThread {
     public boolean join(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout must not be null");
         if (current() == this) {
-            throw new IllegalStateException("thread " + name + " cannot join itself: it would wait forever");
+            throw new IllegalStateException("thread " + name() + " cannot join itself: it would wait forever");
         }
         if (state == NEW) {
-            throw new IllegalStateException("thread " + name + " was never started; call start() before join()");
+            throw new IllegalStateException("thread " + name() + " was never started; call start() before join()");
         }
         return termination.await(saturatedNanos(timeout));
     }
@@ -526,8 +526,8 @@ public final class UserThread {
     }
 
     private <T> T inKernel(Callable<T> call) throws Exception {
-        Activation a = (Activation) Thread.currentThread();
         poll();
+        Activation a = worker.act; // after poll: it may have moved us
         a.enterKernel(this);
         inKernel = true;
         synchronized (interruptLock) {
@@ -587,8 +587,7 @@ public final class UserThread {
     void exitCritical() {
         if (--criticalDepth == 0 && stopDeferred) {
             stopDeferred = false;
-            Activation a = (Activation) Thread.currentThread();
-            honourSignal(a.signal());
+            honourSignal(worker.act.signal());
         }
     }
 
