@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,7 +35,6 @@ class PolicySwitchTest extends RuntimeTestBase {
 
     @ParameterizedTest
     @EnumSource(Policy.class)
-    @Timeout(120)
     void sameWorkloadUnderEveryPolicyOnOneProcessor(Policy policy) throws Exception {
         try (var k1 = dev.activations.kernel.Kernel.builder().processors(1).name(kernel.name() + "-one").build()) {
             Scheduler s = track(Scheduler.builder().kernel(k1).name("switch1-" + policy).policy(policy).seed(TestSupport.seed()).build());
