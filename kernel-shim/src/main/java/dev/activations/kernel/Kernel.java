@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -128,6 +127,7 @@ public final class Kernel implements AutoCloseable {
         } else {
             monitorThread = null;
         }
+        KernelManagement.register(this);
     }
 
     /** A builder with the defaults documented on each setter. */
@@ -152,6 +152,8 @@ public final class Kernel implements AutoCloseable {
      * @param name     for diagnostics; not blank
      * @param priority 1 (lowest) to 10 (highest); higher-priority spaces get processors first
      * @param upcalls  the space's scheduler
+     * @throws IllegalArgumentException if an argument is out of range, naming it
+     * @throws IllegalStateException    if the kernel is closed
      */
     public AddressSpace attach(String name, int priority, Upcalls upcalls) {
         if (name == null || name.isBlank()) {
@@ -160,7 +162,9 @@ public final class Kernel implements AutoCloseable {
         if (priority < 1 || priority > 10) {
             throw new IllegalArgumentException("priority must be between 1 and 10, was " + priority);
         }
-        Objects.requireNonNull(upcalls, "upcalls must not be null");
+        if (upcalls == null) {
+            throw new IllegalArgumentException("upcalls must not be null: pass the space's scheduler");
+        }
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("kernel " + this.name + " is closed; build a new Kernel to attach \"" + name + "\"");
@@ -240,6 +244,7 @@ public final class Kernel implements AutoCloseable {
             toJoin = new ArrayList<>(alive);
             attached = new ArrayList<>(spaces);
         }
+        KernelManagement.unregister(this);
         if (monitorThread != null) {
             LockSupport.unpark(monitorThread);
             joinQuietly(monitorThread, 2_000);
@@ -435,10 +440,12 @@ public final class Kernel implements AutoCloseable {
             if (as.blocked() == null) {
                 processorAddedCount.increment();
                 s.added.increment();
+                KernelEvents.processorAdded(this, s, as.vp());
                 return s.upcalls().processorAdded(as.vp());
             }
             activationBlockedCount.increment();
             s.blocked.increment();
+            KernelEvents.activationBlocked(this, s, as.vp(), as.blocked(), as.blockedThread());
             return s.upcalls().activationBlocked(as.vp(), as.blocked(), as.blockedThread());
         } catch (RuntimeException | Error e) {
             s.upcallFailures.increment();
@@ -464,6 +471,7 @@ public final class Kernel implements AutoCloseable {
             if (a.state() == Activation.BLOCKED) {
                 unblockedSpace = a.space;
                 unblockedThread = stopped; // null: the thread left the carrier by itself (ended or parked)
+                KernelEvents.activationUnblocked(this, a.space, a.blockedThread, a.blockedAt);
                 a.space = null;
                 a.blockedThread = null;
                 blockedNow--;
@@ -495,6 +503,7 @@ public final class Kernel implements AutoCloseable {
         if (preemptedSpace != null) {
             processorPreemptedCount.increment();
             preemptedSpace.preempted.increment();
+            KernelEvents.processorPreempted(this, preemptedSpace, preemptedVp, stopped);
             try {
                 preemptedSpace.upcalls().processorPreempted(preemptedVp, stopped);
             } catch (RuntimeException | Error e) {
@@ -576,6 +585,7 @@ public final class Kernel implements AutoCloseable {
             }
             if (spares.isEmpty() && alive.size() >= maxActivations) {
                 refusedHandOffCount.increment();
+                KernelEvents.compensationRefused(this, a.space, vp, a, thread, alive.size());
                 return;
             }
             if (!a.casState(expected, Activation.BLOCKED)) {
@@ -705,6 +715,7 @@ public final class Kernel implements AutoCloseable {
                     a = newActivation();
                 } else {
                     refusedHandOffCount.increment();
+                    KernelEvents.compensationRefused(this, s, null, null, null, alive.size());
                     return forCaller;
                 }
                 Assignment as = bind(a, free.poll(), s);
@@ -780,6 +791,31 @@ public final class Kernel implements AutoCloseable {
 
     VirtualProcessor[] processorsArray() {
         return processors;
+    }
+
+    // ------------------------------------------------------------------ read-only views for stress-tests
+    // The jcstress suite (same package) checks the invariants above under the lock. Copies only.
+
+    Object allocationLock() {
+        return lock;
+    }
+
+    /** Caller holds the lock. */
+    List<VirtualProcessor> freeSnapshot() {
+        assert Thread.holdsLock(lock);
+        return new ArrayList<>(free);
+    }
+
+    /** Caller holds the lock. */
+    List<Activation> sparesSnapshot() {
+        assert Thread.holdsLock(lock);
+        return new ArrayList<>(spares);
+    }
+
+    /** Caller holds the lock. */
+    List<AddressSpace> spacesSnapshot() {
+        assert Thread.holdsLock(lock);
+        return new ArrayList<>(spaces);
     }
 
     private static void joinQuietly(Thread t, long millis) {

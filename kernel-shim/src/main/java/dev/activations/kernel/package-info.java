@@ -16,7 +16,8 @@
  *   <li>{@code Monitor}: the sampling thread that finds blocked activations;
  *       {@code ProcStat}: Linux {@code /proc} thread state.</li>
  *   <li>{@link dev.activations.kernel.KernelStats}, {@link dev.activations.kernel.SpaceStats}:
- *       counter snapshots.</li>
+ *       counter snapshots. {@code KernelManagement}: the kernel's JMX bean over them;
+ *       {@code KernelEvents}: its JFR events ({@code dev.activations.*}).</li>
  * </ul>
  * Nothing here knows about continuations: user-level threads are opaque handles.
  */

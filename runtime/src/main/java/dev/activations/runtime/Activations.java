@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Entry points: executors whose tasks run as {@link UserThread}s.
  *
- * <p>Needs the JVM flag {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}; without it
- * the first call throws {@link UnsupportedOperationException} naming the flag.
+ * <p>Needs the JVM flag {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} on the class
+ * path, or {@code --add-exports java.base/jdk.internal.vm=dev.activations.runtime} on the module
+ * path; without it the first call throws {@link UnsupportedOperationException} naming the flag.
  *
  * <pre>{@code
  * try (ExecutorService ex = Activations.newExecutor()) {

@@ -12,11 +12,13 @@ import jdk.internal.vm.ContinuationScope;
  * native frame or a {@code Continuation.pin()} region cannot unmount: {@code suspend()} then
  * returns false and the caller must wait on the carrier instead.
  *
- * <p>Needs {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} at run time; without it
- * the first use throws {@link UnsupportedOperationException} naming the flag.
+ * <p>Needs {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} at run time on the class
+ * path ({@code =dev.activations.runtime} on the module path); without it the first use throws
+ * {@link UnsupportedOperationException} naming the flag.
  */
 final class Fiber {
-    static final String ADD_EXPORTS = "--add-exports java.base/jdk.internal.vm=ALL-UNNAMED";
+    static final String ADD_EXPORTS = "--add-exports java.base/jdk.internal.vm="
+            + (Fiber.class.getModule().isNamed() ? Fiber.class.getModule().getName() : "ALL-UNNAMED");
 
     /** Null when continuations are usable, else what the user must do. */
     private static final String UNAVAILABLE = probe();

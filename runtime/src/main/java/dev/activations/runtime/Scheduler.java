@@ -72,6 +72,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         this.uncaught = b.uncaught != null ? b.uncaught : Scheduler::printUncaught;
         this.queues = policy.create(this, b.seed);
         this.space = kernel.attach(name, priority, this);
+        SchedulerManagement.register(this);
     }
 
     /** A builder: kernel (default {@link Kernel#shared()}), name, priority, policy. */
@@ -158,6 +159,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         }
         closedReason = reason;
         closing = true;
+        SchedulerManagement.unregister(this);
         space.close();
         TimerService ts = timers;
         if (ts != null) {

@@ -326,7 +326,7 @@ public final class UserThread {
         boolean yielded = suspend(Y_PARK);
         if (!yielded) {
             state = RUNNING;
-            parkOnCarrier(nanos);
+            RuntimeEvents.parkPinned(this, nanos);
         }
         PARK_SEQ.setRelease(this, seq + 1); // stale timers for this park now miss
         PERMIT.setRelease(this, false); // consumed: the unpark (or timeout) that resumed us
@@ -340,7 +340,7 @@ public final class UserThread {
     }
 
     /** Pinned: the continuation cannot unmount, so wait on the carrier (the monitor may hand its VP off). */
-    private void parkOnCarrier(long nanos) {
+    void parkOnCarrier(long nanos) {
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
         pinnedCarrier = worker.act; // the suspend failed, so we are still on this worker's carrier
         try {
@@ -568,7 +568,7 @@ public final class UserThread {
         }
         t.criticalDepth++;
         try {
-            section.run();
+            RuntimeEvents.runCritical(t, section);
         } finally {
             t.exitCritical();
         }

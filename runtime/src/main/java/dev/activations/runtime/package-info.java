@@ -21,8 +21,13 @@
  *   <li>{@link dev.activations.runtime.Activations}: {@code ExecutorService}s whose tasks are
  *       user threads ({@code ActivationsExecutor}, {@code TaskFuture}).</li>
  *   <li>{@link dev.activations.runtime.UserThreadLocal}: per-user-thread variables.</li>
+ *   <li>Observability: {@link dev.activations.runtime.ThreadDumps} (user-thread dumps in the
+ *       {@code jcmd Thread.dump_to_file} format); {@code SchedulerManagement} (the open
+ *       schedulers and their JMX beans); {@code RuntimeEvents} (JFR events for pinned parks
+ *       and long critical sections).</li>
  * </ul>
  * Every class here needs {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} at run
- * time; without it the first use fails with a message naming the flag.
+ * time on the class path ({@code =dev.activations.runtime} on the module path); without it the
+ * first use fails with a message naming the flag.
  */
 package dev.activations.runtime;
