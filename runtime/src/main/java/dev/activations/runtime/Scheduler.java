@@ -82,6 +82,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
     /** The default scheduler ("default", priority 5, work stealing) on {@link Kernel#shared()}. */
     public static Scheduler shared() {
+        Fiber.checkAvailable(); // before the holder: a constructor failing there would surface as ExceptionInInitializerError
         return SharedHolder.SHARED;
     }
 

@@ -67,6 +67,7 @@ public final class Semaphore {
         Object me = Waiting.self();
         Waiting.checkInterrupt(me);
         if (!acquireSlow(me, n, 0, true)) {
+            Waiting.interrupted(me); // acquireSlow left the flag set; the exception replaces it
             throw new InterruptedException();
         }
     }

@@ -1,5 +1,6 @@
 package dev.activations.runtime;
 
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -53,6 +54,7 @@ final class TaskFuture<V> implements RunnableFuture<V> {
             return; // cancelled before it started: whoever cancelled it told the executor
         }
         runner = UserThread.current();
+        Throwable unreported = null;
         try {
             V v = callable.call();
             if (state.compareAndSet(RUNNING, DONE)) {
@@ -62,11 +64,22 @@ final class TaskFuture<V> implements RunnableFuture<V> {
             if (state.compareAndSet(RUNNING, FAILED)) {
                 failure = e;
             }
+            if (original != this) {
+                unreported = e; // an execute()d Runnable: nobody holds this future
+            }
         } finally {
             runner = null;
             UserThread.interrupted(); // a cancel(true) interrupt must not outlive the task
             done.open(); // publishes result/failure (the Gate CAS is a release)
             executor.taskFinished(this);
+        }
+        if (unreported != null) {
+            // As ThreadPoolExecutor does: the user thread ends with it, so the uncaught-exception
+            // handler reports it instead of it vanishing.
+            if (unreported instanceof Error err) {
+                throw err;
+            }
+            throw unreported instanceof RuntimeException re ? re : new UndeclaredThrowableException(unreported);
         }
     }
 

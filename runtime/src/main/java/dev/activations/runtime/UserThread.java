@@ -304,6 +304,13 @@ public final class UserThread {
         }
     }
 
+    /**
+     * Longest timed park, ~73 years: {@code System.nanoTime() + MAX_PARK_NANOS} cannot overflow.
+     * A longer wait returns after this long, which a caller sees as a spurious wake-up and
+     * re-parks for what is left.
+     */
+    static final long MAX_PARK_NANOS = Long.MAX_VALUE / 4;
+
     /** nanos == 0: no timeout. Runs on this thread. */
     void parkInternal(long nanos) {
         if ((boolean) PERMIT.getAndSet(this, false) || interrupted) {
@@ -311,7 +318,10 @@ public final class UserThread {
             return;
         }
         long seq = (long) PARK_SEQ.get(this);
-        TimerService.Timeout timeout = nanos > 0 ? scheduler.timers().schedule(this, seq, System.nanoTime() + nanos) : null;
+        // Clamped: an overflowed deadline is in the past, and the timer would fire at once,
+        // on every re-park of a caller that loops until its (huge) timeout: a busy wait.
+        TimerService.Timeout timeout = nanos > 0
+                ? scheduler.timers().schedule(this, seq, System.nanoTime() + Math.min(nanos, MAX_PARK_NANOS)) : null;
         STATE.setRelease(this, PARKING); // unpark ignores PARKING; the Dekker pair is PARKED/permit
         boolean yielded = suspend(Y_PARK);
         if (!yielded) {
@@ -422,7 +432,7 @@ public final class UserThread {
         try {
             return d.toNanos();
         } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 4;
+            return MAX_PARK_NANOS;
         }
     }
 
@@ -465,8 +475,8 @@ public final class UserThread {
      * that carrier still runs this thread.
      */
     public void interrupt() {
-        interrupted = true;
         synchronized (interruptLock) {
+            interrupted = true; // under the lock: ordered with blocking() taking the carrier's flag back
             Thread c = kernelCarrier;
             if (c != null) {
                 c.interrupt();
@@ -531,9 +541,10 @@ public final class UserThread {
         } finally {
             synchronized (interruptLock) {
                 kernelCarrier = null;
-            }
-            if (Thread.interrupted()) { // never leave a flag on the carrier for the next user thread
-                interrupted = true;
+                // During the call the carrier's flag stood for this thread's: take it back (and leave
+                // none on the carrier for the next user thread). An interrupt the call consumed, by
+                // throwing InterruptedException, is thus cleared here too, as on a platform thread.
+                interrupted = Thread.interrupted();
             }
             inKernel = false;
             if (!a.exitKernel()) {

@@ -1,0 +1,222 @@
+package dev.activations.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Helpers shared by the runtime tests.
+ *
+ * <h2>Hang guards, not timings</h2>
+ * No test asserts how long anything took. Every wait has a generous bound ({@link #HANG})
+ * only so that a lost wake-up or a deadlock fails with a message that says what hung,
+ * instead of stalling the build. Polls ({@link #awaitCondition}) sleep briefly between
+ * checks and never assert on elapsed time.
+ *
+ * <h2>Policy and seed</h2>
+ * Tests build their schedulers with {@link #policy()}: the system property
+ * {@code activations.test.policy} (a {@link Policy} name, default {@code WORK_STEALING}), so
+ * the whole suite can be rerun under another policy with
+ * {@code -Dactivations.test.policy=RANDOMIZED}. {@link RandomizedPolicyTest} also runs the
+ * primitive and executor tests under {@link Policy#RANDOMIZED} in every build. The seed of
+ * randomised schedulers comes from {@code activations.test.seed} (default fixed, printed on
+ * failure by the tests that use it) so that a failing order can be replayed.
+ */
+final class TestSupport {
+    /** Bound for any single wait in a test; only reached when something hangs. */
+    static final Duration HANG = Duration.ofSeconds(60);
+
+    private TestSupport() {
+    }
+
+    /** The policy tests use unless they pick one: {@code -Dactivations.test.policy}, default WORK_STEALING. */
+    static Policy policy() {
+        String p = System.getProperty("activations.test.policy");
+        return p == null || p.isBlank() ? Policy.WORK_STEALING : Policy.valueOf(p.trim().toUpperCase());
+    }
+
+    /** Seed for randomised schedulers: {@code -Dactivations.test.seed}, default 42. */
+    static long seed() {
+        return Long.getLong("activations.test.seed", 42L);
+    }
+
+    /** Something a test runs that may throw anything. */
+    @FunctionalInterface
+    interface Body {
+        void run() throws Throwable;
+    }
+
+    /**
+     * Runs {@code body} in a new user thread of {@code s}, waits for it (hang guard) and
+     * rethrows whatever it threw, so assertions inside user threads fail the test.
+     */
+    static void inUserThread(Scheduler s, Body body) {
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        UserThread t = s.thread().name("test-body").start(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        join(t);
+        rethrow(failure.get());
+    }
+
+    /** Starts a user thread in {@code s} that records what it throws in {@code failures}. */
+    static UserThread startChecked(Scheduler s, String name, List<Throwable> failures, Body body) {
+        return s.thread().name(name).start(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                synchronized (failures) {
+                    failures.add(e);
+                }
+            }
+        });
+    }
+
+    /** Fails with the first recorded failure (others attached as suppressed), if any. */
+    static void assertNoFailures(List<Throwable> failures) {
+        synchronized (failures) {
+            if (!failures.isEmpty()) {
+                Throwable first = failures.get(0);
+                for (int i = 1; i < Math.min(failures.size(), 5); i++) {
+                    first.addSuppressed(failures.get(i));
+                }
+                rethrow(first);
+            }
+        }
+    }
+
+    static void rethrow(Throwable e) {
+        if (e == null) {
+            return;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        if (e instanceof RuntimeException re) {
+            throw re;
+        }
+        throw new AssertionError(e);
+    }
+
+    /** Joins {@code t} from a platform or user thread; fails (with its stack) if it hangs. */
+    static void join(UserThread t) {
+        try {
+            if (!t.join(HANG)) {
+                fail("user thread " + t + " did not finish within " + HANG + " (hang); it is parked at "
+                        + Arrays.toString(t.stackTrace()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while joining " + t, e);
+        }
+    }
+
+    static void joinAll(Collection<UserThread> threads) {
+        for (UserThread t : threads) {
+            join(t);
+        }
+    }
+
+    /** Joins a platform thread with the hang guard. */
+    static void join(Thread t) {
+        try {
+            t.join(HANG);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while joining " + t, e);
+        }
+        if (t.isAlive()) {
+            fail("platform thread " + t.getName() + " did not finish within " + HANG + " (hang): "
+                    + Arrays.toString(t.getStackTrace()));
+        }
+    }
+
+    /**
+     * Waits until {@code condition} holds, checking every millisecond or so; fails with
+     * {@code what} if it does not hold within {@link #HANG}. Works on platform and user
+     * threads (a user thread sleeps with {@link UserThread#sleep}).
+     */
+    static void awaitCondition(String what, BooleanSupplier condition) {
+        awaitCondition(() -> what, condition);
+    }
+
+    static void awaitCondition(Supplier<String> what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + HANG.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("gave up waiting (hang guard, " + HANG + "): " + what.get());
+            }
+            try {
+                UserThread.sleep(Duration.ofMillis(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for: " + what.get(), e);
+            }
+        }
+    }
+
+    /** Waits until {@code t} is parked (it reached a wait and unmounted). */
+    static void awaitParked(UserThread t) {
+        awaitCondition(() -> t + " to park", () -> t.state() == UserThread.State.PARKED);
+    }
+
+    /** Carrier threads of the kernel named {@code kernelName} that are still alive. */
+    static List<Thread> carriersAlive(String kernelName) {
+        List<Thread> alive = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(kernelName + "-activation-") && t.isAlive()) {
+                alive.add(t);
+            }
+        }
+        return alive;
+    }
+
+    static void assertNoCarriersAlive(String kernelName) {
+        List<Thread> alive = carriersAlive(kernelName);
+        assertTrue(alive.isEmpty(), () -> "carriers of kernel " + kernelName + " still alive after close: " + alive);
+    }
+
+    /** A short follow-up workload: after bad input, the scheduler must still run threads correctly. */
+    static void assertStillWorks(Scheduler s) {
+        int n = 200;
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        Mutex m = new Mutex();
+        int[] plain = new int[1];
+        List<UserThread> ts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ts.add(s.start(() -> {
+                for (int k = 0; k < 10; k++) {
+                    m.lock();
+                    try {
+                        plain[0]++;
+                    } finally {
+                        m.unlock();
+                    }
+                    UserThread.yield();
+                }
+                done.incrementAndGet();
+            }));
+        }
+        joinAll(ts);
+        assertEquals(n, done.get(), "follow-up workload: every thread ran");
+        m.lock();
+        try {
+            assertEquals(n * 10, plain[0], "follow-up workload: mutex kept every increment");
+        } finally {
+            m.unlock();
+        }
+    }
+}
