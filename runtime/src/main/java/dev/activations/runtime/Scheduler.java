@@ -280,6 +280,22 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         return workers.length;
     }
 
+    /**
+     * Workers whose carrier holds its processor now. Not {@code workers.length}: a worker whose
+     * carrier blocked stays registered (others steal from it) until that carrier comes back,
+     * but it runs nothing; counting it once made a space with free processors stop asking for
+     * them while threads waited in its queues.
+     */
+    int workersOnProcessors() {
+        int n = 0;
+        for (Worker w : workers) {
+            if (w.act.holdsProcessor()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     // ------------------------------------------------------------------ readying threads
 
     /** A new thread was started. */
@@ -333,7 +349,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         if (spinning.get() > 0) {
             return;
         }
-        if (idleWorkers.get() == 0 && workers.length >= kernel.processors()) {
+        if (idleWorkers.get() == 0 && workersOnProcessors() >= kernel.processors()) {
             return;
         }
         if (requestOutstanding.get() || !requestOutstanding.compareAndSet(false, true)) {
