@@ -1,0 +1,20 @@
+package dev.activations.bench;
+
+/** Constants the benchmark classes share (annotation values must be compile-time constants). */
+public final class Bench {
+    /** Every fork needs it: the runtime and {@link Floor} use {@code jdk.internal.vm.Continuation}. */
+    public static final String ADD_EXPORTS = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED";
+
+    /** The JDK's virtual-thread scheduler parallelism, fixed at JVM start. */
+    public static final String VT_PARALLELISM = "-Djdk.virtualThreadScheduler.parallelism=";
+
+    /** Pins the JDK's virtual-thread scheduler to one carrier (single-processor benchmarks). */
+    public static final String VT_ONE_CARRIER = VT_PARALLELISM + "1";
+
+    /** The null procedure. */
+    static final Runnable EMPTY = () -> {
+    };
+
+    private Bench() {
+    }
+}

@@ -1,0 +1,147 @@
+package dev.activations.kernel;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A real kernel (two VPs, no monitor, short hysteresis) shared by address spaces that each run
+ * a minimal user-level scheduler: a queue of {@link Job}s. It drives every allocation path
+ * without the runtime: {@code requestProcessors} from platform threads, {@code processorIdle}
+ * with lingering and its hysteresis, lingering VPs taken by another space, and preemption of
+ * running VPs when a higher-priority space asks (the scheduler loop polls its signal word
+ * between jobs, as the runtime does at safepoints).
+ *
+ * <p>The scheduler loop checks {@link KernelInvariants} every time it is about to report a VP
+ * idle; the first violation seen is kept ({@link #firstViolation}) and printed.
+ */
+public final class AllocationRig {
+    static final Kernel KERNEL = Kernel.builder()
+            .processors(2)
+            .blockingDetection(false)
+            .idleHysteresis(Duration.ofNanos(200_000))
+            .keepAlive(Duration.ofMinutes(10))
+            .name("allocation-rig")
+            .build();
+
+    private static final AtomicReference<String> FIRST_VIOLATION = new AtomicReference<>();
+    private static final AtomicInteger UNEXPECTED = new AtomicInteger();
+
+    /** Priority 3. */
+    public static final Space LOW = new Space("low", 3);
+    /** Priority 7: preempts LOW's running VPs when it asks and LOW holds them. */
+    public static final Space HIGH = new Space("high", 7);
+    /** Priority 3, like LOW: the two split the VPs evenly. */
+    public static final Space PEER = new Space("peer", 3);
+
+    private static final long JOB_NANOS = 20_000;
+
+    private AllocationRig() {
+    }
+
+    private static void spin(long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** One unit of work for one space; runs exactly once, on a VP owned by that space. */
+    public static final class Job {
+        final AtomicInteger runs = new AtomicInteger();
+        volatile int wrongOwner;
+    }
+
+    /** An address space with a job queue and the smallest scheduler that can run it. */
+    public static final class Space implements Upcalls {
+        private final ConcurrentLinkedQueue<Job> jobs = new ConcurrentLinkedQueue<>();
+        private final AddressSpace space;
+
+        Space(String name, int priority) {
+            space = KERNEL.attach(name, priority, this);
+        }
+
+        /** Queues a job and asks for a processor: what the runtime does when work appears. */
+        public Job submit() {
+            Job j = new Job();
+            jobs.add(j);
+            space.requestProcessors(1);
+            return j;
+        }
+
+        @Override
+        public Object processorAdded(VirtualProcessor vp) {
+            Activation self = Activation.current();
+            while (true) {
+                if (self.signal() != 0) {
+                    // Preempted: give the VP back (no thread was stopped). A request that
+                    // processorIdle just answered with "keep" may have been for a job still
+                    // queued: ask again, as the runtime does when a worker leaves with work left.
+                    if (!jobs.isEmpty()) {
+                        space.requestProcessors(1);
+                    }
+                    return null;
+                }
+                Job j = jobs.poll();
+                if (j != null) {
+                    if (vp.owner != space || vp.holder != self) {
+                        j.wrongOwner = 1;
+                    }
+                    j.runs.incrementAndGet();
+                    spin(JOB_NANOS); // long enough for a higher-priority request to find this VP running
+                    continue;
+                }
+                String v = KernelInvariants.violation(KERNEL);
+                if (v != null && FIRST_VIOLATION.compareAndSet(null, v)) {
+                    System.err.println("allocation invariant broken: " + v);
+                }
+                if (!space.processorIdle(vp)) {
+                    return null;
+                }
+            }
+        }
+
+        @Override
+        public Object activationBlocked(VirtualProcessor vp, Activation blocked, Object thread) {
+            UNEXPECTED.incrementAndGet(); // no monitor, no hand-off
+            return processorAdded(vp);
+        }
+
+        @Override
+        public void processorPreempted(VirtualProcessor vp, Object stopped) {
+            if (stopped != null) {
+                UNEXPECTED.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void activationUnblocked(Activation activation, Object thread) {
+            UNEXPECTED.incrementAndGet();
+        }
+    }
+
+    /** Waits up to 10 s for {@code j} to run; returns how many times it ran (1 expected, 2+ = twice, 0 = lost). */
+    public static int awaitRuns(Job j) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        int spins = 0;
+        while (j.runs.get() == 0 && System.nanoTime() < deadline) {
+            HandOffRig.backOff(++spins);
+        }
+        return j.runs.get() + 10 * j.wrongOwner;
+    }
+
+    /** 0 if the invariants hold now and never failed before, and no impossible upcall came; else 1. */
+    public static int health() {
+        String now = KernelInvariants.violation(KERNEL);
+        if (now != null && FIRST_VIOLATION.compareAndSet(null, now)) {
+            System.err.println("allocation invariant broken: " + now);
+        }
+        return FIRST_VIOLATION.get() == null && UNEXPECTED.get() == 0 ? 0 : 1;
+    }
+
+    /** VPs {@code s} holds now (under the lock; for interesting outcomes only). */
+    public static int held(Space s) {
+        return s.space.processorsHeld();
+    }
+}
