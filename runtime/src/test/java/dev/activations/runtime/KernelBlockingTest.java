@@ -82,6 +82,30 @@ class KernelBlockingTest extends RuntimeTestBase {
     }
 
     @Test
+    void threadStartedFromOutsideRunsWhileAnotherIsBlockedAndTheProcessorIsIdle() {
+        CountDownLatch kernelLatch = new CountDownLatch(1);
+        AtomicBoolean entered = new AtomicBoolean();
+        UserThread blocker = scheduler.start(() -> {
+            try {
+                UserThread.blocking(() -> {
+                    entered.set(true);
+                    kernelLatch.await();
+                    return null;
+                });
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        awaitCondition("blocker to enter the kernel", entered::get);
+        awaitCondition(() -> "the processor to be handed off and then given back idle: " + kernel.stats(),
+                () -> kernel.stats().handOffs() >= 1 && kernel.stats().busyProcessors() == 0);
+        // Nothing runs now: the blocked carrier's worker is still registered, but holds no processor.
+        UserThread releaser = scheduler.start(kernelLatch::countDown); // from this platform thread
+        join(releaser);
+        join(blocker);
+    }
+
+    @Test
     void tenThreadsBlockedAtOnce() {
         CountDownLatch kernelLatch = new CountDownLatch(1);
         AtomicInteger inside = new AtomicInteger();
