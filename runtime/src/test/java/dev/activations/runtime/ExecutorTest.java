@@ -234,7 +234,9 @@ class ExecutorTest extends RuntimeTestBase {
 
     @Test
     void shutdownNowInterruptsRunningTasksAndReturnsTheNeverStarted() throws Exception {
-        try (Kernel k1 = Kernel.builder().processors(1).name(kernel.name() + "-one").build()) {
+        // One processor and no blocking detection: nothing can take the processor from the
+        // spinner below, so the tasks queued behind it are certainly never started.
+        try (Kernel k1 = Kernel.builder().processors(1).blockingDetection(false).name(kernel.name() + "-one").build()) {
             Scheduler s = track(Scheduler.builder().kernel(k1).name("stop").policy(policy()).seed(TestSupport.seed()).build());
             ExecutorService ex = Activations.newExecutor(s);
             int parkedTasks = 20;
