@@ -314,11 +314,8 @@ public final class Kernel implements AutoCloseable {
     boolean processorIdle(AddressSpace s, VirtualProcessor vp) {
         Activation a = Activation.current();
         synchronized (lock) {
-            if (a != null && a.processor == null && a.state() == Activation.BLOCKED && a.space == s) {
-                // The monitor revoked vp while this upcall waited unannounced (between two user
-                // threads, say): the VP is gone, so the upcall returns; upcallReturned delivers
-                // activationUnblocked. A race the caller cannot rule out, not a misuse.
-                return false;
+            if (a != null && a.state() == Activation.BLOCKED) {
+                return false; // revoked while it ran: the VP is already someone else's
             }
             if (a == null || a.processor != vp || vp.owner != s) {
                 throw new IllegalStateException("processorIdle(" + vp + ") must be called by the activation holding it; caller is "

@@ -1,5 +1,8 @@
 package dev.activations.kernel;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -19,9 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * Either way the decision is a CAS on the activation's state made under the kernel lock
  * ({@link Kernel#handOff}); a carrier that returns meanwhile wins its own CAS and keeps the VP.
  *
- * <p>A stop-the-world pause (GC, deoptimization) stops every Java thread, the monitor too,
- * and makes carriers look asleep without progress; so when the monitor itself wakes more
- * than two intervals late, it discards the suspicion gathered so far instead of handing off.
+ * <p>A garbage collection stops every Java thread and makes carriers look asleep without
+ * progress; so when the collectors' counts changed since the last sample (or the monitor
+ * itself woke over 50 ms late: some other stop-the-world pause), it discards the suspicion
+ * gathered so far instead of handing off. A merely loaded machine does not count as a pause.
  *
  * <p>Owns: the {@code sampledDispatches}/{@code suspectSamples} fields of every activation
  * (no other thread touches them). Parks without a deadline while no VP is allocated.
@@ -40,6 +44,17 @@ final class Monitor implements Runnable {
     }
 
     private long lastSample = System.nanoTime();
+    private long lastCollections = collections();
+    private static final List<GarbageCollectorMXBean> COLLECTORS =
+            ManagementFactory.getGarbageCollectorMXBeans();
+
+    private static long collections() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : COLLECTORS) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
+    }
 
     @Override
     public void run() {
@@ -55,7 +70,9 @@ final class Monitor implements Runnable {
             }
             LockSupport.parkNanos(this, intervalNanos);
             long now = System.nanoTime();
-            boolean paused = now - lastSample > 3 * intervalNanos; // we were stopped too: a pause, not a block
+            long gcs = collections();
+            boolean paused = gcs != lastCollections || now - lastSample > 50_000_000L; // a pause, not a block
+            lastCollections = gcs;
             lastSample = now;
             sample(now, paused);
         }

@@ -78,7 +78,7 @@ final class PriorityQueues extends ReadyQueues {
                 victim = w;
             }
         }
-        if (scheduler.workerCount() < scheduler.kernel().processors()) {
+        if (scheduler.workersOnProcessors() < scheduler.kernel().processors()) {
             return; // signalWork asks the kernel for another processor instead
         }
         if (victim != null) {

@@ -26,9 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       the global queue and ask for a processor.</li>
  *   <li><b>Ready queues</b> belong to the {@link Policy} ({@link ReadyQueues}).</li>
  *   <li><b>Waking processors ({@link #signalWork}).</b> After work is queued: if a worker
- *       spins, it will find it; else if a worker of ours lingers idle in the kernel, or fewer
- *       of our workers run on a VP than the kernel has (workers whose carrier is blocked in the
- *       kernel do not count), one {@code requestProcessors(1)} is made, and no second
+ *       spins, it will find it; else if a worker of ours lingers idle in the kernel, or we hold
+ *       fewer VPs than the kernel has, one {@code requestProcessors(1)} is made, and no second
  *       one until a worker starts or returns from {@code processorIdle}
  *       ({@link #requestOutstanding}). A thread started by a user thread signals at once (new
  *       parallelism); a thread unparked by a user thread goes to the hand-off slot and signals
@@ -58,13 +57,6 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     private volatile Worker[] workers = new Worker[0];
     private final AtomicInteger spinning = new AtomicInteger();
     final AtomicInteger idleWorkers = new AtomicInteger();
-    /**
-     * Workers whose carrier blocked in the kernel: still registered (their loop has not
-     * returned) but holding no processor. Up in activationBlocked before that upcall's own
-     * worker registers, down in activationUnblocked after the blocked worker unregistered, so
-     * {@code workers.length - blockedWorkers} never counts more running workers than there are.
-     */
-    private final AtomicInteger blockedWorkers = new AtomicInteger();
     private final AtomicBoolean requestOutstanding = new AtomicBoolean();
     private final ConcurrentHashMap<UserThread, Boolean> live = new ConcurrentHashMap<>();
     private volatile TimerService timers;
@@ -208,7 +200,6 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     @Override
     public Object activationBlocked(VirtualProcessor vp, Activation blocked, Object thread) {
         stats.kernelBlocks.increment();
-        blockedWorkers.incrementAndGet();
         return runWorker(vp);
     }
 
@@ -222,7 +213,6 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
     @Override
     public void activationUnblocked(Activation activation, Object thread) {
-        blockedWorkers.decrementAndGet();
         if (thread instanceof UserThread t) {
             requeue(t);
         }
@@ -290,6 +280,22 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         return workers.length;
     }
 
+    /**
+     * Workers whose carrier holds its processor now. Not {@code workers.length}: a worker whose
+     * carrier blocked stays registered (others steal from it) until that carrier comes back,
+     * but it runs nothing; counting it once made a space with free processors stop asking for
+     * them while threads waited in its queues.
+     */
+    int workersOnProcessors() {
+        int n = 0;
+        for (Worker w : workers) {
+            if (w.act.holdsProcessor()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     // ------------------------------------------------------------------ readying threads
 
     /** A new thread was started. */
@@ -343,8 +349,8 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         if (spinning.get() > 0) {
             return;
         }
-        if (idleWorkers.get() == 0 && workers.length - blockedWorkers.get() >= kernel.processors()) {
-            return; // every processor runs a worker of ours; a blocked carrier's worker runs none
+        if (idleWorkers.get() == 0 && workersOnProcessors() >= kernel.processors()) {
+            return;
         }
         if (requestOutstanding.get() || !requestOutstanding.compareAndSet(false, true)) {
             return;

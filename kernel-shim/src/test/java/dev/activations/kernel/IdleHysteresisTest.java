@@ -1,0 +1,80 @@
+package dev.activations.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.activations.kernel.TestScheduler.Added;
+import dev.activations.kernel.TestScheduler.Preempted;
+import dev.activations.kernel.TestScheduler.Spin;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The idle hysteresis: a VP whose space runs out of work lingers with that space
+ * ({@code processorIdle} parks its carrier) instead of being freed at once. A request from the
+ * same space wakes it and {@code processorIdle} answers true, so the same upcall goes on with
+ * the new work (no new {@code processorAdded}). A higher-priority space that asks for
+ * processors takes a lingering VP at once, on the same carrier, and since nothing was running
+ * on it the idle space gets no {@code processorPreempted}. The hysteresis is set to an hour so
+ * that only these paths, never the timeout, can move the VP.
+ */
+class IdleHysteresisTest {
+
+    private static Kernel lingeringKernel(String name) {
+        return Kernel.builder().name(name).processors(1).idleHysteresis(Duration.ofHours(1)).build();
+    }
+
+    private static void awaitLingering(TestScheduler s, Supplier<String> state) {
+        Await.until(s.name + "'s processor lingers", () -> !s.events(Added.class).isEmpty()
+                && s.events(Added.class).get(0).on().state() == Activation.LINGERING, state);
+    }
+
+    @Test
+    void aRequestFromTheSameSpaceWakesItsLingeringProcessor() {
+        try (Kernel k = lingeringKernel("linger-keep")) {
+            TestScheduler s = new TestScheduler("s");
+            Supplier<String> state = s::describe;
+            s.submit(Spin.quick("first"));
+            AddressSpace sp = s.attach(k, 5);
+            sp.requestProcessors(1);
+            awaitLingering(s, state);
+            assertEquals(1, sp.processorsHeld(), state.get());
+
+            Spin second = Spin.quick("second");
+            s.submit(second);
+            sp.requestProcessors(1);
+            Await.until("the lingering processor runs the new work", () -> s.finished.contains(second), state);
+            assertEquals(1, s.count(Added.class), "the same upcall went on: " + state.get());
+            assertSame(s.events(Added.class).get(0).on(), second.carrier, state.get());
+            assertEquals(0, sp.stats().processorsWanted(), "the request was answered by the lingering VP: " + state.get());
+            assertTrue(s.failures.isEmpty(), state.get());
+        }
+    }
+
+    @Test
+    void aHigherPrioritySpaceTakesALingeringProcessorAtOnce() {
+        try (Kernel k = lingeringKernel("linger-taken")) {
+            TestScheduler low = new TestScheduler("low");
+            TestScheduler high = new TestScheduler("high");
+            Supplier<String> state = () -> low.describe() + "\n" + high.describe();
+            low.submit(Spin.quick("l"));
+            AddressSpace sl = low.attach(k, 1);
+            sl.requestProcessors(1);
+            awaitLingering(low, state);
+
+            Spin h = Spin.quick("h");
+            high.submit(h);
+            AddressSpace sh = high.attach(k, 9);
+            sh.requestProcessors(1);
+            Await.until("high runs on the processor low left idle", () -> high.finished.contains(h), state);
+            assertSame(low.events(Added.class).get(0).on(), high.events(Added.class).get(0).on(),
+                    "the VP moved with its carrier: " + state.get());
+            assertEquals(0, low.count(Preempted.class), "nothing ran on the idle VP: " + state.get());
+            assertEquals(0, sl.processorsHeld(), state.get());
+            assertEquals(1, sh.processorsHeld(), state.get());
+            assertTrue(low.failures.isEmpty() && high.failures.isEmpty(), state.get());
+        }
+    }
+}

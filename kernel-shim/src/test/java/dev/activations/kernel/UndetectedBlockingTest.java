@@ -1,0 +1,165 @@
+package dev.activations.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.activations.kernel.TestScheduler.Added;
+import dev.activations.kernel.TestScheduler.Blocked;
+import dev.activations.kernel.TestScheduler.Blocker;
+import dev.activations.kernel.TestScheduler.Call;
+import dev.activations.kernel.TestScheduler.Spin;
+import dev.activations.kernel.TestScheduler.Unblocked;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Blocking the program does not announce (DESIGN.md §3, "undetected"): an item that blocks
+ * its carrier in {@code Object.wait}, {@code Thread.sleep} or a socket read, with no
+ * {@code enterKernel} bracket, is found by the monitor (Java thread state, or the Linux
+ * {@code /proc} state for the read the JVM reports as RUNNABLE); the VP goes to a fresh
+ * activation with {@code activationBlocked}, the space's other work runs on it meanwhile, and
+ * when the call returns the item sees the revoked VP at its next safepoint, stops, and
+ * {@code activationUnblocked} re-queues it. Each blocking call is released only after the other
+ * work has been seen running, so the test depends on no timing. The blocked item is handed off
+ * exactly once; the monitor samples, so extra hand-offs of the CPU-bound item are tolerated
+ * (see {@link BracketedBlockingTest#assertSpuriousHandOffsOnlyOf}) as long as each is unblocked.
+ */
+class UndetectedBlockingTest {
+
+    @Test
+    void objectWait() {
+        Object monitor = new Object();
+        AtomicBoolean released = new AtomicBoolean();
+        blockUndetected("undetected-wait", (a, self) -> {
+            long deadline = System.nanoTime() + Await.TIMEOUT.toNanos();
+            synchronized (monitor) {
+                while (!released.get()) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) {
+                        throw new TimeoutException("never notified");
+                    }
+                    monitor.wait(left);
+                }
+            }
+            return true;
+        }, () -> {
+            synchronized (monitor) {
+                released.set(true);
+                monitor.notifyAll();
+            }
+        });
+    }
+
+    @Test
+    void threadSleep() {
+        AtomicBoolean released = new AtomicBoolean();
+        blockUndetected("undetected-sleep", (a, self) -> {
+            long deadline = System.nanoTime() + Await.TIMEOUT.toNanos();
+            while (!released.get()) { // one long sleep the test can end: sleeps of 10 ms, back to back
+                if (System.nanoTime() - deadline > 0) {
+                    throw new TimeoutException("never released");
+                }
+                Thread.sleep(10);
+            }
+            return true;
+        }, () -> released.set(true));
+    }
+
+    @Test
+    void socketRead() throws IOException {
+        assumeTrue(Files.isReadable(Path.of("/proc/thread-self/stat")),
+                "a read blocked in native code is seen through Linux /proc only");
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        try (ServerSocket server = new ServerSocket(0, 1, loopback);
+             Socket client = new Socket(loopback, server.getLocalPort());
+             Socket accepted = server.accept()) {
+            accepted.setSoTimeout((int) Await.TIMEOUT.toMillis());
+            AtomicInteger read = new AtomicInteger(-2);
+            AtomicBoolean written = new AtomicBoolean();
+            blockUndetected("undetected-read", (a, self) -> {
+                read.set(accepted.getInputStream().read());
+                return true;
+            }, () -> {
+                if (written.compareAndSet(false, true)) {
+                    try {
+                        client.getOutputStream().write(42);
+                        client.getOutputStream().flush();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+            assertEquals(42, read.get(), "the read returned the byte the test wrote");
+        }
+    }
+
+    /**
+     * Runs {@code call} as an unbracketed blocking item on a one-processor kernel with another
+     * item queued behind it, and checks the whole blocked/unblocked sequence. {@code release}
+     * ends the blocking call; it must be idempotent.
+     */
+    private static void blockUndetected(String kernelName, Call call, Runnable release) {
+        Blocker item = new Blocker("blocking", call);
+        Spin other = new Spin("other");
+        TestScheduler s = new TestScheduler("s");
+        Supplier<String> state = () -> s.describe() + "\n  item carrier="
+                + (item.carrier == null ? null : item.carrier + " " + item.carrier.getState());
+        try (Kernel k = Kernel.builder().name(kernelName).processors(1)
+                .blockedAfter(Duration.ofMillis(1)).monitorInterval(Duration.ofMillis(1)).build()) {
+            try {
+                s.submit(item, other);
+                AddressSpace sp = s.attach(k, 5);
+                sp.requestProcessors(1);
+
+                Await.until("activationBlocked for the unbracketed blocking call", () -> s.blockedFor(item) != null, state);
+                Blocked b = s.blockedFor(item);
+                assertSame(s.events(Added.class).get(0).vp(), b.vp(), state.get());
+                assertSame(item.carrier, b.blocked(), "the item noted by noteDispatch is the blocked thread: " + state.get());
+                assertNotSame(b.blocked(), b.on(), "activationBlocked runs on a fresh activation: " + state.get());
+                assertFalse(item.callReturned, "the call is still blocked: " + state.get());
+
+                long p0 = other.progress.get();
+                Await.until("other work runs on the processor while the item is blocked",
+                        () -> other.progress.get() > p0 + 10 && other.carrier != b.blocked(), state);
+                assertFalse(item.callReturned, "the call is still blocked: " + state.get());
+
+                release.run();
+                Await.until("activationUnblocked for the item", () -> s.unblockedFor(item) != null, state);
+                Unblocked u = s.unblockedFor(item);
+                assertSame(b.blocked(), u.activation(), state.get());
+                assertSame(u.activation(), u.on(), state.get());
+                assertTrue(s.upcalls.indexOf(b) < s.upcalls.indexOf(u), state.get());
+                assertTrue((item.signalAfterCall & Activation.REVOKED) != 0, "the item saw REVOKED: " + state.get());
+                assertNull(item.error, state.get());
+
+                other.finish();
+                Await.until("all work finishes", () -> s.finished.containsAll(List.of(item, other)), state);
+                assertEquals(2, item.runs, "stopped once after the call, then finished: " + state.get());
+                Await.until("every hand-off unblocked", s::handOffsPaired, state);
+                BracketedBlockingTest.assertSpuriousHandOffsOnlyOf(s, item, other);
+                assertTrue(s.failures.isEmpty(), state.get());
+                assertEquals(0, sp.stats().upcallFailures(), state.get());
+            } finally {
+                release.run();
+                other.finish();
+            }
+        }
+    }
+}
