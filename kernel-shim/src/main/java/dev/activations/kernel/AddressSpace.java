@@ -79,9 +79,10 @@ public final class AddressSpace implements AutoCloseable {
      * Downcall: the calling activation's processor {@code vp} has nothing to run. May park
      * the caller for the kernel's idle hysteresis. Returns true when the caller keeps
      * {@code vp} and should look for work again; false when {@code vp} is gone and the upcall
-     * must return.
+     * must return (also when the monitor revoked {@code vp} while the caller waited).
      *
-     * @throws IllegalStateException if the caller is not the activation holding {@code vp}
+     * @throws IllegalStateException if the caller is not the activation holding (or, revoked,
+     *     last holding) {@code vp}
      */
     public boolean processorIdle(VirtualProcessor vp) {
         Objects.requireNonNull(vp, "vp");

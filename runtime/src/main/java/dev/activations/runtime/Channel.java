@@ -77,6 +77,7 @@ public final class Channel<T> {
             if (offerLocked(item)) {
                 node = null;
             } else {
+                Waiting.checkMayWait(me); // before queueing: a refused send must not be taken later
                 node = new Node<>(me, item);
                 senders.add(node);
             }
@@ -187,6 +188,7 @@ public final class Channel<T> {
             if (closed) {
                 return null;
             }
+            Waiting.checkMayWait(me); // before queueing: a refused receive must be handed nothing
             node = new Node<>(me, null);
             receivers.add(node);
         } finally {

@@ -101,6 +101,7 @@ final class Gate {
         if (interruptible) {
             Waiting.checkInterrupt(self);
         }
+        Waiting.checkMayWait(self);
         Node node;
         while (true) {
             Object h = head;

@@ -178,6 +178,7 @@ public final class Mutex implements Lock {
             Thread.onSpinWait();
         }
         long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
+        Waiting.checkMayWait(me); // before queueing: a refused wait must leave no node behind
         Node node = new Node(me);
         boolean swallowed = false;
         try {
@@ -324,6 +325,7 @@ public final class Mutex implements Lock {
             if (interruptible) {
                 Waiting.checkInterrupt(me);
             }
+            Waiting.checkMayWait(me);
             Node node = new Node(me);
             condWaiters.add(node);
             int saved = holds;

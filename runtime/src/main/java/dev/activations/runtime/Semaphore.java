@@ -159,6 +159,7 @@ public final class Semaphore {
             UserThread.poll();
             return true;
         }
+        Waiting.checkMayWait(me); // before queueing: a refused wait must be granted nothing
         Node node = new Node(me, n);
         UserThread g = guard.lock();
         waiters.add(node);

@@ -262,15 +262,24 @@ public final class UserThread {
     }
 
     /**
+     * Throws if this (current) thread is inside {@link #blocking}, where it cannot unmount.
+     * Primitives call it before they join a wait queue, so a refused wait leaves nothing behind
+     * (no node that a later release, grant or send would go to instead of a real waiter).
+     */
+    void checkMayWait() {
+        if (inKernel) {
+            throw new IllegalStateException("user thread " + name() + " tried to park or yield inside UserThread.blocking(...): "
+                    + "the bracket is for calls that block in the kernel; call runtime primitives outside it");
+        }
+    }
+
+    /**
      * Unmounts this (current) thread for {@code reason}; returns when it runs again. A raised
      * signal turns a plain yield into a stop. Pinned (a native frame on the stack): returns at
      * once without unmounting.
      */
     private boolean suspend(int reason) {
-        if (inKernel) {
-            throw new IllegalStateException("user thread " + name() + " tried to park or yield inside UserThread.blocking(...): "
-                    + "the bracket is for calls that block in the kernel; call runtime primitives outside it");
-        }
+        checkMayWait();
         Activation a = worker.act; // this thread's carrier; not Thread.currentThread(): see Carrier
         int sig = a.signal();
         if (sig != 0 && criticalDepth == 0 && reason == Y_YIELD) {
@@ -317,6 +326,7 @@ public final class UserThread {
             poll();
             return;
         }
+        checkMayWait(); // before the state and timer change below
         long seq = (long) PARK_SEQ.get(this);
         // Clamped: an overflowed deadline is in the past, and the timer would fire at once,
         // on every re-park of a caller that loops until its (huge) timeout: a busy wait.

@@ -28,6 +28,13 @@ final class Waiting {
         }
     }
 
+    /** Before {@code self} (the caller) joins a wait queue: refuses a user thread inside UserThread.blocking. */
+    static void checkMayWait(Object self) {
+        if (self instanceof UserThread t) {
+            t.checkMayWait();
+        }
+    }
+
     static void unpark(Object waiter) {
         if (waiter instanceof UserThread t) {
             t.unpark();

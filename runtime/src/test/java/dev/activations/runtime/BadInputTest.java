@@ -197,6 +197,85 @@ class BadInputTest extends RuntimeTestBase {
         TestSupport.assertStillWorks(scheduler);
     }
 
+    /**
+     * Waiting on a runtime primitive inside {@link UserThread#blocking} is a misuse (the bracket
+     * is for calls that block the carrier in the kernel): it must fail with a clear
+     * {@link IllegalStateException} and leave the primitive as it was, so other threads can
+     * still use it: no permit, item or wake-up may go to the failed waiter.
+     */
+    @Test
+    void runtimeWaitsInsideBlockingFailClearlyAndLeaveThePrimitiveIntact() throws Exception {
+        Mutex m = new Mutex();
+        Latch held = new Latch(1);
+        Latch unlock = new Latch(1);
+        UserThread owner = scheduler.start(() -> {
+            m.lock();
+            held.countDown();
+            try {
+                unlock.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            m.unlock();
+        });
+        held.await();
+        Semaphore sem = new Semaphore(0);
+        Channel<String> ch = Channel.unbounded();
+        Latch latch = new Latch(1);
+        List<String> messages = new CopyOnWriteArrayList<>();
+        TestSupport.inUserThread(scheduler, () -> {
+            List<Callable<Object>> misuses = List.of(
+                    () -> {
+                        m.lock();
+                        return null;
+                    },
+                    () -> {
+                        sem.acquire();
+                        return null;
+                    },
+                    ch::receive,
+                    () -> {
+                        latch.await();
+                        return null;
+                    },
+                    () -> {
+                        UserThread.sleep(Duration.ofMillis(1));
+                        return null;
+                    },
+                    () -> {
+                        UserThread.yield();
+                        return null;
+                    },
+                    () -> {
+                        owner.join();
+                        return null;
+                    });
+            for (Callable<Object> misuse : misuses) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> UserThread.blocking(misuse));
+                messages.add(e.getMessage());
+            }
+        });
+        for (String msg : messages) {
+            assertTrue(msg.contains("blocking"), "the message says what was wrong: " + msg);
+        }
+        AtomicBoolean gotLock = new AtomicBoolean();
+        UserThread waiter = scheduler.start(() -> {
+            m.lock();
+            gotLock.set(true);
+            m.unlock();
+        });
+        awaitParked(waiter);
+        unlock.countDown();
+        join(owner);
+        join(waiter); // the release's wake-up went to this waiter, not to the failed one
+        assertTrue(gotLock.get());
+        sem.release();
+        assertEquals(1, sem.availablePermits(), "no permit was granted to the failed acquirer");
+        ch.send("item");
+        assertEquals("item", ch.tryReceive(), "no item was handed to the failed receiver");
+        TestSupport.assertStillWorks(scheduler);
+    }
+
     @Test
     void mutexMisuse() throws Exception {
         Mutex m = new Mutex();

@@ -82,6 +82,30 @@ class KernelBlockingTest extends RuntimeTestBase {
     }
 
     @Test
+    void threadStartedFromOutsideRunsWhileAnotherIsBlockedAndTheProcessorIsIdle() {
+        CountDownLatch kernelLatch = new CountDownLatch(1);
+        AtomicBoolean entered = new AtomicBoolean();
+        UserThread blocker = scheduler.start(() -> {
+            try {
+                UserThread.blocking(() -> {
+                    entered.set(true);
+                    kernelLatch.await();
+                    return null;
+                });
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        awaitCondition("blocker to enter the kernel", entered::get);
+        awaitCondition(() -> "the processor to be handed off and then given back idle: " + kernel.stats(),
+                () -> kernel.stats().handOffs() >= 1 && kernel.stats().busyProcessors() == 0);
+        // Nothing runs now: the blocked carrier's worker is still registered, but holds no processor.
+        UserThread releaser = scheduler.start(kernelLatch::countDown); // from this platform thread
+        join(releaser);
+        join(blocker);
+    }
+
+    @Test
     void tenThreadsBlockedAtOnce() {
         CountDownLatch kernelLatch = new CountDownLatch(1);
         AtomicInteger inside = new AtomicInteger();
@@ -276,6 +300,77 @@ class KernelBlockingTest extends RuntimeTestBase {
         join(t);
         assertTrue(carrierFlagInside.get(), "the carrier saw the interrupt during the call");
         assertTrue(flagAfter.get(), "an interrupt the call did not consume stays on the user thread");
+    }
+
+    /**
+     * The race a worker meets when its carrier waits unannounced between two user threads (a
+     * contended lock in the ready queue, say) long enough for the monitor to revoke its VP: it
+     * then finds no work and reports the VP idle. The kernel must answer "gone, return" (false),
+     * not throw at the scheduler. Driven through the kernel's public upcall API, as the
+     * runtime's worker does it.
+     */
+    @Test
+    void processorIdleAfterTheProcessorWasRevokedAnswersFalse() throws InterruptedException {
+        try (Kernel raw = Kernel.builder().processors(1).name(kernel.name() + "-raw").build()) {
+            AtomicReference<dev.activations.kernel.AddressSpace> space = new AtomicReference<>();
+            AtomicReference<Object> idleOutcome = new AtomicReference<>();
+            CountDownLatch handedOff = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch answered = new CountDownLatch(1);
+            AtomicInteger added = new AtomicInteger();
+            dev.activations.kernel.Upcalls upcalls = new dev.activations.kernel.Upcalls() {
+                @Override
+                public Object processorAdded(dev.activations.kernel.VirtualProcessor vp) {
+                    if (added.getAndIncrement() > 0) {
+                        return null;
+                    }
+                    dev.activations.kernel.Activation.current().noteDispatch("a user thread"); // as a worker does
+                    awaitQuietly(release); // waits without saying so: the monitor revokes vp
+                    try {
+                        idleOutcome.set(space.get().processorIdle(vp));
+                    } catch (Throwable e) {
+                        idleOutcome.set(e);
+                    }
+                    answered.countDown();
+                    return null;
+                }
+
+                @Override
+                public Object activationBlocked(dev.activations.kernel.VirtualProcessor vp, dev.activations.kernel.Activation blocked, Object thread) {
+                    handedOff.countDown();
+                    while (space.get().processorIdle(vp)) {
+                        Thread.onSpinWait();
+                    }
+                    return null;
+                }
+
+                @Override
+                public void processorPreempted(dev.activations.kernel.VirtualProcessor vp, Object stopped) {
+                }
+
+                @Override
+                public void activationUnblocked(dev.activations.kernel.Activation activation, Object thread) {
+                }
+            };
+            space.set(raw.attach("raw", 5, upcalls));
+            space.get().requestProcessors(1);
+            assertTrue(handedOff.await(TestSupport.HANG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "the monitor never revoked the waiting carrier's VP");
+            release.countDown();
+            assertTrue(answered.await(TestSupport.HANG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(Boolean.FALSE, idleOutcome.get(), "processorIdle on a revoked VP must answer false (the upcall returns), not throw");
+            assertEquals(0, space.get().stats().upcallFailures());
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // keep waiting: only the test releases it
+            }
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.activations.kernel.Kernel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -189,23 +190,25 @@ class UserThreadTest extends RuntimeTestBase {
 
     @Test
     void yieldLetsOthersRun() {
-        AtomicInteger turns = new AtomicInteger();
-        AtomicBoolean flag = new AtomicBoolean();
-        UserThread waiter = scheduler.start(() -> {
-            while (!flag.get()) {
-                UserThread.yield();
-                turns.incrementAndGet();
-            }
-        });
-        UserThread setter = scheduler.start(() -> {
-            for (int i = 0; i < 10; i++) {
-                UserThread.yield();
-            }
-            flag.set(true);
-        });
-        join(setter);
-        join(waiter);
-        assertTrue(turns.get() > 0);
+        // One processor: the setter can only run if the waiter, which never parks, yields it.
+        try (Kernel k1 = Kernel.builder().processors(1).blockingDetection(false).name(kernel.name() + "-one").build()) {
+            Scheduler s = track(Scheduler.builder().kernel(k1).name("yield").policy(policy()).seed(TestSupport.seed()).build());
+            AtomicBoolean waiting = new AtomicBoolean();
+            AtomicBoolean flag = new AtomicBoolean();
+            AtomicInteger turns = new AtomicInteger();
+            UserThread waiter = s.start(() -> {
+                waiting.set(true);
+                while (!flag.get()) {
+                    UserThread.yield();
+                    turns.incrementAndGet();
+                }
+            });
+            TestSupport.awaitCondition("the waiter to spin", waiting::get);
+            UserThread setter = s.start(() -> flag.set(true));
+            join(setter);
+            join(waiter);
+            assertTrue(turns.get() > 0, "the waiter yielded at least once before the setter ran");
+        }
     }
 
     @Test
