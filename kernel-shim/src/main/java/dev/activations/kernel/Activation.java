@@ -89,6 +89,7 @@ public final class Activation extends Thread {
 
     // --- owned by the monitor thread ---
     long sampledDispatches = -1;
+    long sampledCpu = -1;
     int suspectSamples;
 
     // --- written once by this carrier at start ---

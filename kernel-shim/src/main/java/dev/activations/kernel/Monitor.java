@@ -2,6 +2,7 @@ package dev.activations.kernel;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
@@ -15,8 +16,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>Undetected:</b> holder RUNNING with a user thread mounted, no scheduling progress
  *       ({@code dispatches} unchanged) since the previous sample, and the carrier seen waiting
  *       (Java {@code Thread.State} BLOCKED/WAITING/TIMED_WAITING, or, for calls the JVM reports
- *       as RUNNABLE such as a native read, Linux {@code /proc} state S or D), in two samples
- *       in a row. {@code /proc} is read only after a sample without progress, so busy carriers
+ *       as RUNNABLE such as a native read, Linux {@code /proc} state S or D while its CPU time
+ *       stood still since the last sample: a computing thread that the sample catches waiting
+ *       at a safepoint also shows S, but it burns CPU between samples), in two samples in a row. {@code /proc} is read only after a sample without progress, so busy carriers
  *       cost one {@code getState()} per interval.</li>
  * </ul>
  * Either way the decision is a CAS on the activation's state made under the kernel lock
@@ -47,6 +49,14 @@ final class Monitor implements Runnable {
     private long lastCollections = collections();
     private static final List<GarbageCollectorMXBean> COLLECTORS =
             ManagementFactory.getGarbageCollectorMXBeans();
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = THREADS.isThreadCpuTimeSupported();
+
+    /** CPU time of {@code a}'s thread (ns), or -1 if unknown. */
+    private static long cpuTime(Activation a) {
+        return CPU_TIME ? THREADS.getThreadCpuTime(a.threadId()) : -1;
+    }
 
     private static long collections() {
         long n = 0;
@@ -110,12 +120,16 @@ final class Monitor implements Runnable {
         a.sampledDispatches = dispatches;
         if (mounted == null || !noProgress) {
             a.suspectSamples = 0;
+            a.sampledCpu = -1;
             return;
         }
         Thread.State js = a.getState();
+        long cpu = cpuTime(a);
+        boolean burning = cpu >= 0 && a.sampledCpu >= 0 && cpu - a.sampledCpu > intervalNanos / 10;
+        a.sampledCpu = cpu;
         boolean waiting = js == Thread.State.BLOCKED || js == Thread.State.WAITING
                 || js == Thread.State.TIMED_WAITING
-                || (js == Thread.State.RUNNABLE && ProcStat.sleeping(a.tid));
+                || (js == Thread.State.RUNNABLE && !burning && ProcStat.sleeping(a.tid));
         if (!waiting) {
             a.suspectSamples = 0;
             return;
