@@ -107,19 +107,17 @@ final class TestScheduler implements Upcalls {
 
     /** True when every activationBlocked so far has been followed by activationUnblocked of the same activation. */
     boolean handOffsPaired() {
-        List<Upcall> all = List.copyOf(upcalls);
-        for (int i = 0; i < all.size(); i++) {
-            if (all.get(i) instanceof Blocked b) {
-                boolean paired = false;
-                for (int j = i + 1; j < all.size() && !paired; j++) {
-                    paired = all.get(j) instanceof Unblocked u && u.activation() == b.blocked();
-                }
-                if (!paired) {
-                    return false;
-                }
+        // Counted per activation, not by position: Blocked is recorded by the fresh carrier and
+        // Unblocked by the blocked one, so the two may land in the list in either order.
+        java.util.Map<Activation, Integer> open = new java.util.HashMap<>();
+        for (Upcall u : List.copyOf(upcalls)) {
+            if (u instanceof Blocked b) {
+                open.merge(b.blocked(), 1, Integer::sum);
+            } else if (u instanceof Unblocked ub) {
+                open.merge(ub.activation(), -1, Integer::sum);
             }
         }
-        return true;
+        return open.values().stream().allMatch(n -> n == 0);
     }
 
     String describe() {
