@@ -1,6 +1,8 @@
 package dev.activations.kernel;
 
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
@@ -57,6 +59,7 @@ public final class Activation extends Thread {
             STATE = l.findVarHandle(Activation.class, "state", int.class);
             DISPATCHES = l.findVarHandle(Activation.class, "dispatches", long.class);
             MOUNTED = l.findVarHandle(Activation.class, "mounted", Object.class);
+            currentHandle = l.findStatic(Activation.class, "lookupCurrent", MethodType.methodType(Activation.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -106,8 +109,28 @@ public final class Activation extends Thread {
         setDaemon(true);
     }
 
-    /** The activation the caller runs on, or null when the caller is not a kernel carrier. */
+    /**
+     * The activation the caller runs on, or null when the caller is not a kernel carrier.
+     *
+     * <p>Not simply {@code Thread.currentThread()}: HotSpot's C2 treats that value as constant
+     * within a compiled frame, which holds for virtual threads (their identity survives a carrier
+     * change) but not for a raw continuation moved between platform carriers, so a compiled frame
+     * that read it before a park could reuse the old carrier after it. The lookup therefore runs
+     * through a method handle in a non-final field, which C2 cannot inline: every call reads the
+     * current thread afresh in a frame of its own (a few nanoseconds).
+     */
     public static Activation current() {
+        try {
+            return (Activation) currentHandle.invokeExact();
+        } catch (Throwable e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @SuppressWarnings("FieldMayBeFinal") // must stay non-final: see current()
+    private static MethodHandle currentHandle;
+
+    private static Activation lookupCurrent() {
         return Thread.currentThread() instanceof Activation a ? a : null;
     }
 

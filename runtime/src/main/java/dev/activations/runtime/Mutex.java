@@ -304,8 +304,10 @@ public final class Mutex implements Lock {
                 return nanosTimeout;
             }
             long deadline = System.nanoTime() + nanosTimeout;
-            awaitNanosInternal(nanosTimeout, true);
-            return deadline - System.nanoTime();
+            boolean signalled = awaitNanosInternal(nanosTimeout, true);
+            long left = deadline - System.nanoTime();
+            // A waiter that consumed a signal must not report a timeout (the signal would be lost).
+            return signalled ? Math.max(1, left) : Math.min(0, left);
         }
 
         @Override

@@ -11,6 +11,7 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.Map;
 
 /**
  * PNG charts of the run's own measurements (XChart, headless). A series whose data is missing
- * (a failed benchmark) is left out rather than drawn as zero.
+ * (a failed benchmark) is left out rather than drawn as zero. Every failure to draw (no data,
+ * no fonts on the host) is an {@link IOException}: the caller notes it and goes on.
  */
 final class Charts {
     static final int WIDTH = 900;
@@ -133,7 +135,12 @@ final class Charts {
         if (drawn == 0) {
             throw new IOException("no data for chart " + file.getFileName() + ": every series failed");
         }
-        BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        try {
+            BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+        } catch (RuntimeException | Error e) { // e.g. a headless host with no fonts: "Fontconfig head is null"
+            Files.deleteIfExists(file);
+            throw new IOException("could not draw " + file.getFileName() + ": " + e, e);
+        }
     }
 
     private static boolean complete(double[] v) {

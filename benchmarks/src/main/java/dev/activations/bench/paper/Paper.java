@@ -215,9 +215,9 @@ public final class Paper {
         for (String impl : List.of("activations", "virtual", "platform", "floor")) {
             chart.put(label(impl), new double[] {get(forkUs, impl), get(swUs, impl)});
         }
-        Charts.bars(out.resolve("table1.png"), "Table I on this machine: latency per operation (log scale)",
-                "µs", true, List.of("Null Fork", "Signal-Wait"), chart);
-        s.charts.add(new Section.Chart("table1.png", "Table I, measured here (µs, log scale)"));
+        chart(s, "table1.png", "Table I, measured here (µs, log scale)",
+                () -> Charts.bars(out.resolve("table1.png"), "Table I on this machine: latency per operation (log scale)",
+                "µs", true, List.of("Null Fork", "Signal-Wait"), chart));
         Map<String, double[]> rel = new LinkedHashMap<>();
         rel.put("ours: platform threads / Activations", new double[] {
                 get(forkUs, "platform") / get(forkUs, "activations"), get(swUs, "platform") / get(swUs, "activations")});
@@ -229,11 +229,12 @@ public final class Paper {
         rel.put("paper: FastThreads on Topaz / on SA", new double[] {
                 Published.NULL_FORK_FASTTHREADS_ON_TOPAZ / Published.NULL_FORK_FASTTHREADS_ON_SA,
                 Published.SIGNAL_WAIT_FASTTHREADS_ON_TOPAZ / Published.SIGNAL_WAIT_FASTTHREADS_ON_SA});
-        Charts.bars(out.resolve("table1-ratios.png"),
-                "How many times slower than the user-level package with kernel support (log scale)",
-                "× slower", true, List.of("Null Fork", "Signal-Wait"), rel);
-        s.charts.add(new Section.Chart("table1-ratios.png",
-                "Slowdown relative to Activations (ours, measured) and to FastThreads on scheduler activations (paper)"));
+        chart(s, "table1-ratios.png",
+                "Cost relative to Activations (ours, measured) and to FastThreads on scheduler activations (paper)",
+                () -> Charts.bars(out.resolve("table1-ratios.png"),
+                        "Cost relative to the user-level package with kernel support (log scale)",
+                        "time / time of Activations (ours) or FastThreads on SA (paper)", true,
+                        List.of("Null Fork", "Signal-Wait"), rel));
         missing(s, fork, "NullFork", "activations", "virtual", "platform", "forkjoin", "floor");
         missing(s, sw, "SignalWait", "activations", "virtual", "platform", "floor");
 
@@ -265,8 +266,8 @@ public final class Paper {
         for (String impl : List.of("activations", "virtual", "platform", "floor")) {
             bars.put(label(impl), get(ns, impl));
         }
-        Charts.bars(out.resolve("yield.png"), "Yield round trip on this machine (log scale)", "ns per yield", true, bars);
-        s.charts.add(new Section.Chart("yield.png", "Yield, measured here (ns)"));
+        chart(s, "yield.png", "Yield, measured here (ns)",
+                () -> Charts.bars(out.resolve("yield.png"), "Yield round trip on this machine (log scale)", "ns per yield", true, bars));
         missing(s, m, "Yield", "activations", "virtual", "platform", "floor");
         target("Yield", "Activations / virtual", "≤ 0.6", get(ns, "activations") / get(ns, "virtual"), 0.6, true);
         target("Yield", "Activations / floor", "≤ 1.3", get(ns, "activations") / get(ns, "floor"), 1.3, true);
@@ -366,9 +367,9 @@ public final class Paper {
         s.tables.add(t);
         lines.put(label("platform"), new double[][] {{cores}, {serialMillis / platformMs}});
         lines.put("ideal (linear)", new double[][] {xs, xs.clone()});
-        Charts.lines(out.resolve("speedup.png"), "N-body speed-up against processors (this machine)", "processors",
-                "speed-up over serial", lines, List.of("ideal (linear)"));
-        s.charts.add(new Section.Chart("speedup.png", "Speed-up against processors, measured here"));
+        chart(s, "speedup.png", "Speed-up against processors, measured here",
+                () -> Charts.lines(out.resolve("speedup.png"), "N-body speed-up against processors (this machine)", "processors",
+                "speed-up over serial", lines, List.of("ideal (linear)")));
         s.notes.add("Paper (Figure 2, 6-processor Firefly; no figures in the extracted text): FastThreads on "
                 + "scheduler activations and original FastThreads scale almost linearly; Topaz kernel threads "
                 + "flatten out beyond three processors.");
@@ -426,13 +427,13 @@ public final class Paper {
         chart.put("paper (Firefly, 1992)", new double[] {
                 Published.TABLE_V_NEW_FASTTHREADS / pIdeal, Published.TABLE_V_ORIGINAL_FASTTHREADS / pIdeal,
                 Published.TABLE_V_TOPAZ_THREADS / pIdeal});
-        Charts.bars(out.resolve("table5.png"), "Multiprogramming level 2: fraction of the ideal speed-up",
-                "speed-up / (processors / 2)", false, List.of("scheduler activations", "user-level on kernel threads",
-                        "kernel threads"), chart);
-        s.charts.add(new Section.Chart("table5.png", "Fraction of the ideal speed-up with two applications. "
+        chart(s, "table5.png", "Fraction of the ideal speed-up with two applications. "
                 + "Scheduler activations: Activations (ours), new FastThreads (paper); user-level threads on kernel "
                 + "threads: virtual threads (ours), original FastThreads (paper); kernel threads: platform threads "
-                + "(ours), Topaz threads (paper)"));
+                + "(ours), Topaz threads (paper)",
+                () -> Charts.bars(out.resolve("table5.png"), "Multiprogramming level 2: fraction of the ideal speed-up",
+                "speed-up / (processors / 2)", false, List.of("scheduler activations", "user-level on kernel threads",
+                        "kernel threads"), chart));
         missing(s, m, "Multiprogramming apps=2", impls.toArray(String[]::new));
         return s;
     }
@@ -493,9 +494,9 @@ public final class Paper {
             util.put(label(impl), u);
         }
         s.tables.add(t);
-        Charts.bars(out.resolve("blocking.png"), "Processor utilization while threads block in the kernel",
-                "utilization (1 = all processors computing)", false, util);
-        s.charts.add(new Section.Chart("blocking.png", "Utilization under blocking, measured here"));
+        chart(s, "blocking.png", "Utilization under blocking, measured here",
+                () -> Charts.bars(out.resolve("blocking.png"), "Processor utilization while threads block in the kernel",
+                "utilization (1 = all processors computing)", false, util));
         s.notes.add("Paper (Figure 3; no figures in the extracted text): as less memory is available and the "
                 + "N-body program pages more, original FastThreads degrade badly because a thread blocked in the "
                 + "kernel takes its processor with it, while FastThreads on scheduler activations degrade as "
@@ -507,6 +508,22 @@ public final class Paper {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    @FunctionalInterface
+    private interface Drawing {
+        void draw() throws IOException;
+    }
+
+    /** Draws a chart into the section; a chart that cannot be drawn becomes a note, not a failed job. */
+    private static void chart(Section s, String file, String caption, Drawing drawing) {
+        try {
+            drawing.draw();
+            s.charts.add(new Section.Chart(file, caption));
+        } catch (IOException e) {
+            s.notes.add("Chart " + file + " not drawn: " + e.getMessage());
+            System.out.println("      " + e.getMessage());
+        }
+    }
 
     /** Scores by impl, in µs (the benchmark's unit is ns/op). */
     private static Map<String, Double> micros(List<Measurement> m) {
