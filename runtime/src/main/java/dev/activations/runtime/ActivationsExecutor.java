@@ -117,14 +117,18 @@ final class ActivationsExecutor extends AbstractExecutorService {
         do {
             s = state.get();
         } while (s < STOP && !state.compareAndSet(s, STOP));
+        // Two passes: cancel every never-started task first, and only then interrupt the running
+        // ones. Interrupting first frees processors, which would start queued tasks before the
+        // scan reached them: those would be neither returned nor rejected.
         List<Runnable> never = new ArrayList<>();
         for (TaskFuture<?> task : tasks.keySet()) {
             if (task.cancelIfNew(TaskFuture.CANCELLED)) {
                 tasks.remove(task);
                 never.add(task.original);
-            } else {
-                task.interruptRunner();
             }
+        }
+        for (TaskFuture<?> task : tasks.keySet()) {
+            task.interruptRunner();
         }
         tryTerminate();
         return never;
