@@ -89,6 +89,9 @@ public final class UserThread {
     int yieldReason;
     int criticalDepth;
     boolean stopDeferred;
+    /** Signal bits deferred by a critical section, and the carrier they came from. */
+    int deferredSignal;
+    Activation deferredOn;
     Worker worker;
     Object[] locals;
 
@@ -248,6 +251,12 @@ public final class UserThread {
         }
         if (criticalDepth > 0) {
             stopDeferred = true;
+            // Remember what was deferred: a revocation reported by a failed exitKernel may not be
+            // in the signal word yet (the monitor sets REVOKED after its CAS), so re-reading the
+            // word at the exit could miss it.
+            Activation here = worker.act;
+            deferredSignal = deferredOn == here ? deferredSignal | signal : signal;
+            deferredOn = here;
             return;
         }
         suspend((signal & Activation.REVOKED) != 0 ? Y_REVOKED : Y_PREEMPT);
@@ -597,7 +606,11 @@ public final class UserThread {
     void exitCritical() {
         if (--criticalDepth == 0 && stopDeferred) {
             stopDeferred = false;
-            honourSignal(worker.act.signal());
+            Activation here = worker.act;
+            int sig = here.signal() | (deferredOn == here ? deferredSignal : 0); // not stale bits of a carrier we left
+            deferredSignal = 0;
+            deferredOn = null;
+            honourSignal(sig);
         }
     }
 

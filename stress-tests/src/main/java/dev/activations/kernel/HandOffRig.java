@@ -124,7 +124,7 @@ public final class HandOffRig {
             return carrier.exitKernel();
         }
 
-        /** What the monitor does when it finds the carrier blocked in {@code expectedState}. */
+        /** What the monitor does when it finds the carrier blocked: bracketed (IN_KERNEL) or not (RUNNING). */
         public void monitorHandOff(boolean inKernel) {
             KERNEL.handOff(carrier, vp, inKernel ? Activation.IN_KERNEL : Activation.RUNNING, this);
         }
@@ -150,17 +150,13 @@ public final class HandOffRig {
             return holder;
         }
 
-        /** True if the carrier ended BLOCKED (it lost the VP), false if RUNNING; the snapshot state otherwise throws. */
+        /** The carrier's state after both actors: 1 RUNNING (kept the VP), 3 BLOCKED (lost it). */
         public int carrierState() {
             return carrierState;
         }
 
         public boolean carrierBlocked() {
             return carrierState == Activation.BLOCKED;
-        }
-
-        public boolean carrierRunning() {
-            return carrierState == Activation.RUNNING;
         }
 
         /** Null, or the invariant the carrier found broken after the race. */
