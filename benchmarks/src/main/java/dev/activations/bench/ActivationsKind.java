@@ -67,6 +67,11 @@ final class ActivationsKind extends Kind {
     }
 
     @Override
+    public void checkpoint() {
+        UserThread.checkpoint();
+    }
+
+    @Override
     public Lock newLock() {
         return new Mutex();
     }

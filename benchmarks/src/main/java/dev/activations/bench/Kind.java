@@ -87,6 +87,13 @@ public abstract class Kind implements AutoCloseable {
     /** Gives the processor to another ready thread of this kind, if any. Inside only. */
     public abstract void yieldNow();
 
+    /**
+     * A safepoint in a long computation: Activations stop here if the kernel wants the
+     * processor back (cooperative preemption); the others need nothing. Inside only.
+     */
+    public void checkpoint() {
+    }
+
     /** A mutual-exclusion lock that suits this kind (a user-level mutex for Activations). */
     public abstract Lock newLock();
 

@@ -74,8 +74,8 @@ final class NBody {
                 int hi = (int) ((long) n * (c + 1) / chunks);
                 parts[c] = kind.start(() -> forces(lo, hi));
             }
-            for (Strand p : parts) {
-                p.join();
+            for (int c = chunks - 1; c >= 0; c--) { // newest first: the fork/join idiom, a pop for ForkJoinPool
+                parts[c].join();
             }
             advance();
         }

@@ -87,8 +87,8 @@ public class SumTime {
         long[] halves = new long[2];
         Strand left = k.start(() -> halves[0] = sum(k, lo, mid));
         Strand right = k.start(() -> halves[1] = sum(k, mid + 1, hi));
+        right.join(); // newest first: the fork/join idiom
         left.join();
-        right.join();
         return halves[0] + halves[1];
     }
 }

@@ -76,6 +76,8 @@ final class Charts {
         c.getStyler().setLegendVisible(false);
         c.getStyler().setLabelsVisible(!logarithmic);
         c.getStyler().setLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 11));
+        c.getStyler().setDecimalPattern("#,##0.00");
+        c.getStyler().setXAxisLabelRotation(cats.size() > 4 ? 15 : 0);
         if (!cats.isEmpty()) {
             c.addSeries(yTitle, cats, ys);
             if (logarithmic) {

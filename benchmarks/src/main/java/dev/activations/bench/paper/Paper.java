@@ -233,7 +233,7 @@ public final class Paper {
                 "Cost relative to Activations (ours, measured) and to FastThreads on scheduler activations (paper)",
                 () -> Charts.bars(out.resolve("table1-ratios.png"),
                         "Cost relative to the user-level package with kernel support (log scale)",
-                        "time / time of Activations (ours) or FastThreads on SA (paper)", true,
+                        "relative cost (1 = user-level threads with kernel support)", true,
                         List.of("Null Fork", "Signal-Wait"), rel));
         missing(s, fork, "NullFork", "activations", "virtual", "platform", "forkjoin", "floor");
         missing(s, sw, "SignalWait", "activations", "virtual", "platform", "floor");
