@@ -732,7 +732,7 @@ public final class Kernel implements AutoCloseable {
         }
         for (int i = 0; i < spaces.size(); i++) {
             AddressSpace owed = spaces.get(i);
-            int deficit = Math.min(owed.pending, target[i] - owed.held) - incoming(owed);
+            int deficit = Math.min(owed.pending, target[i] - owed.held); // freed VPs are reassigned by target
             for (int j = 0; j < spaces.size() && deficit > 0; j++) {
                 AddressSpace victim = spaces.get(j);
                 while (deficit > 0 && victim.held - victim.preemptsInFlight > target[j]) {
@@ -744,11 +744,6 @@ public final class Kernel implements AutoCloseable {
             }
         }
         return forCaller;
-    }
-
-    /** Preemptions in flight toward {@code s} are not tracked per gainer; freed VPs go by target. */
-    private static int incoming(AddressSpace s) {
-        return 0;
     }
 
     /**
