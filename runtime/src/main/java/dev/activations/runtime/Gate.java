@@ -73,7 +73,12 @@ final class Gate {
 
     /** Waits until open; throws the failure if failed. */
     void await() throws InterruptedException {
-        awaitNanos(0, true);
+        awaitNanos(Waiting.self(), 0, true);
+    }
+
+    /** {@link #await()} for a caller that knows itself: {@code self} is {@link Waiting#self()}. */
+    void await(Object self) throws InterruptedException {
+        awaitNanos(self, 0, true);
     }
 
     /** Waits at most {@code nanos} (> 0). Returns true if open. */
@@ -81,23 +86,22 @@ final class Gate {
         if (nanos <= 0) {
             return passed();
         }
-        return awaitNanos(nanos, true);
+        return awaitNanos(Waiting.self(), nanos, true);
     }
 
     /** Waits until open, ignoring interrupts (re-asserted on return). */
     void awaitUninterruptibly() {
         try {
-            awaitNanos(0, false);
+            awaitNanos(Waiting.self(), 0, false);
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
     }
 
-    private boolean awaitNanos(long nanos, boolean interruptible) throws InterruptedException {
+    private boolean awaitNanos(Object self, long nanos, boolean interruptible) throws InterruptedException {
         if (passed()) {
             return true;
         }
-        Object self = Waiting.self();
         if (interruptible) {
             Waiting.checkInterrupt(self);
         }

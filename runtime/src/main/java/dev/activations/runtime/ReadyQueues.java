@@ -25,6 +25,15 @@ abstract class ReadyQueues {
     /** The thread that just yielded on {@code w}, or whose park was cut short by a permit. */
     abstract void pushYielded(Worker w, UserThread t);
 
+    /**
+     * Owner only: takes {@code t} back out of {@code w}'s local queue if it is still there and
+     * nobody else can take it any more; false if not found (or the policy does not support it).
+     * Lets a join run a child that no processor has picked up yet inline.
+     */
+    boolean unpush(Worker w, UserThread t) {
+        return false;
+    }
+
     /** From any thread (platform threads, other schedulers, timers, upcalls). */
     abstract void pushExternal(UserThread t);
 

@@ -224,7 +224,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     }
 
     /** A thread stopped at a safepoint for the kernel (Worker set it RUNNABLE and queued it nowhere). */
-    private void requeue(UserThread t) {
+    void requeue(UserThread t) {
         if (t.rawState() != UserThread.RUNNABLE) {
             throw new IllegalStateException("stopped thread must be RUNNABLE, was " + t);
         }

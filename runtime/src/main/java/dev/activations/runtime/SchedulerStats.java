@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
  * @param preemptRequests  preempt downcalls made by the priority policy
  * @param kernelBlocks     activationBlocked upcalls (a carrier blocked, its VP handed off)
  * @param spins            times an idle worker started spinning
+ * @param inlineJoins      joins that ran their not yet started child inline instead of parking
  */
 public record SchedulerStats(
         String name,
@@ -36,7 +37,8 @@ public record SchedulerStats(
         long preemptions,
         long preemptRequests,
         long kernelBlocks,
-        long spins) {
+        long spins,
+        long inlineJoins) {
 
     /** The live counters behind a snapshot; LongAdders, written wherever the event happens. */
     static final class Counters {
@@ -50,23 +52,27 @@ public record SchedulerStats(
         final LongAdder preemptRequests = new LongAdder();
         final LongAdder kernelBlocks = new LongAdder();
         final LongAdder spins = new LongAdder();
+        final LongAdder inlineJoins = new LongAdder();
 
         /** Folds a leaving worker's carrier-local counts in. Runs on that worker's carrier. */
         void add(Worker w) {
             parks.add(w.parks);
             yields.add(w.yields);
+            inlineJoins.add(w.inlineJoins);
         }
 
         /** Live workers' counts are read racily: the snapshot is approximate while they run. */
         SchedulerStats snapshot(String name, int live, int ready, Worker[] workers, int held) {
             long p = parks.sum();
             long y = yields.sum();
+            long j = inlineJoins.sum();
             for (Worker w : workers) {
                 p += w.parks;
                 y += w.yields;
+                j += w.inlineJoins;
             }
             return new SchedulerStats(name, live, ready, workers.length, held, started.sum(), terminated.sum(), failed.sum(),
-                    p, y, steals.sum(), preemptions.sum(), preemptRequests.sum(), kernelBlocks.sum(), spins.sum());
+                    p, y, steals.sum(), preemptions.sum(), preemptRequests.sum(), kernelBlocks.sum(), spins.sum(), j);
         }
     }
 }

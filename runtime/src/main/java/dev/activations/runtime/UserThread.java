@@ -39,6 +39,18 @@ import java.util.concurrent.locks.LockSupport;
  * {@code yieldReason}, {@code criticalDepth}, {@code stopDeferred} and {@code worker} are
  * touched only by the carrier that has the thread mounted (the thread itself and its worker).
  * {@code parkSeq} is written by the thread and read by the timer thread.
+ *
+ * <h2>Joins run inline</h2>
+ * {@link #join()} by a user thread whose child still waits, never taken, in the joiner's own
+ * hand-off slot takes it back (a CAS that thieves race on: exactly one wins) and runs it right
+ * there, nested in the joiner's continuation on the same carrier, as {@code ForkJoinPool} runs a
+ * joined task still on top of its queue: the joiner skips a park and a resume. The child is
+ * mounted exactly as by the worker ({@link Worker#mount}); when it comes back the joiner acts
+ * for the worker ({@link Worker#afterRun}): a parked or yielded child is queued as usual, and a
+ * child stopped by a kernel signal is re-queued and the joiner stops too (the signal belongs to
+ * the carrier they share). Not inside critical sections or {@link #blocking}, not while the
+ * carrier is signalled, and at most {@link #MAX_INLINE_DEPTH} deep (nested joins share the
+ * carrier's stack).
  */
 public final class UserThread {
     static final int NEW = 0;
@@ -94,6 +106,8 @@ public final class UserThread {
     Activation deferredOn;
     Worker worker;
     Object[] locals;
+    /** Set at the first mount; read racily by thieves (a slot occupant that never ran may be stolen). */
+    boolean ran;
 
     /** Incremented when a park returns; a timer for an older park is stale. Written by this
      * thread (release), read by the timer thread. */
@@ -463,13 +477,46 @@ public final class UserThread {
      * @throws InterruptedException if the caller is interrupted while waiting
      */
     public void join() throws InterruptedException {
-        if (current() == this) {
+        UserThread cur = current();
+        if (cur == this) {
             throw new IllegalStateException("thread " + name() + " cannot join itself: it would wait forever");
         }
         if (state == NEW) {
             throw new IllegalStateException("thread " + name() + " was never started; call start() before join()");
         }
-        termination.await();
+        if (cur == null) {
+            termination.await(Thread.currentThread());
+            return;
+        }
+        if (state == RUNNABLE) {
+            cur.runInline(this);
+        }
+        termination.await(cur);
+    }
+
+    /** Deepest nesting of joins run inline on one carrier. */
+    static final int MAX_INLINE_DEPTH = 16;
+
+    /** This (current) thread joins {@code child}: runs it here if it still waits in our hand-off slot. */
+    private void runInline(UserThread child) {
+        Worker w = worker;
+        if (criticalDepth > 0 || inKernel || interrupted || child.scheduler != scheduler
+                || w.inlineDepth >= MAX_INLINE_DEPTH || w.act.signal() != 0 || !scheduler.queues.unpush(w, child)) {
+            return;
+        }
+        w.inlineDepth++;
+        w.inlineJoins++;
+        try {
+            w.mount(child);
+            child.fiber.run(); // nested: returns here, on this carrier, when the child ends or unmounts
+        } finally {
+            w.inlineDepth--;
+            w.remount(this);
+        }
+        if (w.afterRun(child) != null) { // stopped by the carrier's signal: so are we
+            scheduler.requeue(child);
+            honourSignal(child.yieldReason == Y_REVOKED ? Activation.REVOKED : Activation.PREEMPT);
+        }
     }
 
     /**
@@ -514,12 +561,14 @@ public final class UserThread {
      */
     public static boolean interrupted() {
         UserThread t = current();
-        if (t == null) {
-            return Thread.interrupted();
-        }
-        boolean was = t.interrupted;
+        return t != null ? t.clearInterrupt() : Thread.interrupted();
+    }
+
+    /** Tests and clears this (current) thread's interrupt flag. */
+    boolean clearInterrupt() {
+        boolean was = interrupted;
         if (was) {
-            t.interrupted = false;
+            interrupted = false;
         }
         return was;
     }

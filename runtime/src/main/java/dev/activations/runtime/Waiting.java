@@ -45,7 +45,7 @@ final class Waiting {
 
     /** Tests and clears the caller's interrupt flag. */
     static boolean interrupted(Object self) {
-        return self instanceof UserThread ? UserThread.interrupted() : Thread.interrupted();
+        return self instanceof UserThread t ? t.clearInterrupt() : Thread.interrupted();
     }
 
     /** Throws if the caller was interrupted (clearing the flag). */

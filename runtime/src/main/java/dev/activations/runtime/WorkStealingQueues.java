@@ -9,8 +9,10 @@ import org.jctools.queues.SpmcArrayQueue;
  * <h2>Structure</h2>
  * <ul>
  *   <li>Per worker: {@code next}, a LIFO hand-off slot (a thread unparked by the running thread
- *       runs as soon as that one parks: signal/wait costs two switches on one processor), and
- *       {@code ring}, a bounded JCTools SPMC queue: the owner offers, anyone polls.</li>
+ *       runs as soon as that one parks: signal/wait costs two switches on one processor; a
+ *       thread it starts waits there too, so a join that follows at once takes it back and runs
+ *       it inline), and {@code ring}, a bounded JCTools SPMC queue: the owner offers, anyone
+ *       polls. A thread pushed into the slot moves its previous occupant to the ring.</li>
  *   <li>{@code global}: an unbounded JCTools MPMC queue for threads readied from outside and
  *       for ring overflow.</li>
  * </ul>
@@ -19,12 +21,14 @@ import org.jctools.queues.SpmcArrayQueue;
  * Every 61st pick starts at the global queue (so it cannot starve behind busy rings), then:
  * own hand-off slot, own ring, global queue (moving a batch into the ring), then stealing half
  * of another worker's ring. Hand-off slots of others are taken only when their carrier is not
- * running on its processor (blocked in the kernel) or on an idle worker's last chance, so a
- * ping-pong pair stays on one processor.
+ * running on its processor (blocked in the kernel), on an idle worker's last chance, or when
+ * the occupant never ran (a new thread is parallelism to share), so a ping-pong pair stays on
+ * one processor.
  *
  * <h2>Ownership</h2>
  * {@code ring.offer} only by the owning carrier (SPMC); {@code next} is exchanged by the owner
- * (getAndSet) and CASed by thieves, so each thread is taken exactly once.
+ * (getAndSet, or CAS when a join takes its child back) and CASed by thieves, so each thread is
+ * taken exactly once.
  */
 final class WorkStealingQueues extends ReadyQueues {
     static final int RING_CAPACITY = 256;
@@ -36,11 +40,15 @@ final class WorkStealingQueues extends ReadyQueues {
         super(s);
     }
 
+    /** Into the slot (as Go's runnext), the previous occupant to the ring: a join right after start runs it inline. */
     @Override
     void pushNew(Worker w, UserThread t) {
-        if (!w.ring.offer(t)) {
-            global.offer(t);
-        }
+        pushWoken(w, t);
+    }
+
+    @Override
+    boolean unpush(Worker w, UserThread t) {
+        return w.unpushNext(t);
     }
 
     @Override
@@ -128,12 +136,10 @@ final class WorkStealingQueues extends ReadyQueues {
                 scheduler.stats.steals.increment();
                 return t;
             }
-            if (lastChance || !v.act.isRunningOnProcessor()) {
-                t = v.stealNext();
-                if (t != null) {
-                    scheduler.stats.steals.increment();
-                    return t;
-                }
+            t = lastChance || !v.act.isRunningOnProcessor() ? v.stealNext() : v.stealNextIfFresh();
+            if (t != null) {
+                scheduler.stats.steals.increment();
+                return t;
             }
         }
         return null;

@@ -55,12 +55,15 @@ final class Worker {
     UserThread current;
     @SuppressWarnings("unused") private volatile UserThread next;
     int tick;
+    /** Joins running inline on this carrier, nested (bounded: they share the carrier's stack). */
+    int inlineDepth;
     int runningPriority;
     boolean preemptAsked;
     /** Event counts, written by this carrier only; summed racily by stats(). */
     long dispatches;
     long parks;
     long yields;
+    long inlineJoins;
 
     Worker(Scheduler scheduler, Activation act, VirtualProcessor vp) {
         this.scheduler = scheduler;
@@ -87,6 +90,20 @@ final class Worker {
         return t != null && NEXT.compareAndSet(this, t, (UserThread) null) ? t : null;
     }
 
+    /**
+     * A thief's take of a slot occupant that has never run (a new thread: parallelism, not a
+     * hand-off to keep local). A thread that ran once and comes back is taken too: harmless.
+     */
+    UserThread stealNextIfFresh() {
+        UserThread t = next;
+        return t != null && !t.ran && NEXT.compareAndSet(this, t, (UserThread) null) ? t : null;
+    }
+
+    /** Owner: takes {@code t} back out of the slot if it is still there (a join run inline). */
+    boolean unpushNext(UserThread t) {
+        return next == t && NEXT.compareAndSet(this, t, (UserThread) null);
+    }
+
     /** Runs on {@link #act} inside the upcall. Returns the thread stopped by a signal, or null. */
     Object loop() {
         while (true) {
@@ -111,15 +128,36 @@ final class Worker {
         if (queues.hasSurplus(this)) {
             scheduler.signalWork(); // lazy wake: more ready here than this processor will run soon
         }
-        current = t;
-        t.worker = this;
         runningPriority = t.priority;
         preemptAsked = false;
+        mount(t);
+        t.fiber.run();
+        current = null;
+        return afterRun(t);
+    }
+
+    /** Makes {@code t} the thread running on this carrier (the worker loop, or a join run inline). */
+    void mount(UserThread t) {
+        current = t;
+        t.worker = this;
+        t.ran = true;
         dispatches++;
         act.noteDispatch(t);
         t.setStateRelease(UserThread.RUNNING);
-        t.fiber.run();
-        current = null;
+    }
+
+    /** The joiner {@code t} is current again after a child it ran inline came back. */
+    void remount(UserThread t) {
+        current = t;
+        act.noteDispatch(t);
+    }
+
+    /**
+     * {@code t} came back from {@code fiber.run()} on this carrier: acts on why. Returns
+     * {@code t} if a kernel signal stopped it (RUNNABLE, queued nowhere: the caller hands it to
+     * the kernel or re-queues it), else null.
+     */
+    Object afterRun(UserThread t) {
         if (t.fiber.isDone()) {
             scheduler.terminated(t);
             return null;
