@@ -172,7 +172,9 @@ public final class Activation extends Thread {
     public boolean enterKernel(Object thread) {
         kernelThread = thread;
         kernelEnteredAt = System.nanoTime();
-        return STATE.compareAndSet(this, RUNNING, IN_KERNEL); // pairs with the monitor's CAS in Kernel.handOff
+        boolean in = STATE.compareAndSet(this, RUNNING, IN_KERNEL); // pairs with the monitor's CAS in Kernel.handOff
+        kernel.kernelCallStarted(); // after the CAS: pairs with the monitor's monitorSlow write, then state re-read
+        return in;
     }
 
     /**

@@ -21,7 +21,19 @@ import java.util.concurrent.locks.LockSupport;
  *       at a safepoint also shows S, but it burns CPU between samples), in two samples in a row. {@code /proc} is read only after a sample without progress, so busy carriers
  *       cost one {@code getState()} per interval.</li>
  * </ul>
- * Either way the decision is a CAS on the activation's state made under the kernel lock
+ *
+ * <h2>Cadence</h2>
+ * Bracketed calls are checked on every tick, undetected blocking at most once per
+ * {@code monitorInterval} (its two-sample rule and CPU-time test are tuned to that spacing).
+ * While some VP holder is inside a bracketed call the monitor ticks every
+ * {@code blockedAfter / 2} (at least 50 us, at most {@code monitorInterval}), so a blocked call
+ * loses its VP between {@code blockedAfter} and 1.5 x {@code blockedAfter} after it began.
+ * Otherwise it sleeps a whole {@code monitorInterval} and sets {@link Kernel#monitorSlow}, and
+ * the next {@code enterKernel} wakes it (one unpark per quiet period, not per call: while calls
+ * keep coming the monitor stays on fast ticks). A workload that never makes bracketed calls pays
+ * one sample per interval, as before.
+ *
+ * <p>Either way the decision is a CAS on the activation's state made under the kernel lock
  * ({@link Kernel#handOff}); a carrier that returns meanwhile wins its own CAS and keeps the VP.
  *
  * <p>A garbage collection stops every Java thread and makes carriers look asleep without
@@ -37,12 +49,22 @@ final class Monitor implements Runnable {
     private final long intervalNanos;
     private final long blockedAfterNanos;
     private final boolean detectUndetected;
+    /** Tick while a bracketed call is in progress. */
+    private final long fastNanos;
+    /** Current sleep between ticks: fastNanos .. intervalNanos. */
+    private long sleepNanos;
+    /** When undetected blocking was last sampled. */
+    private long lastSlowSample;
+    /** A pause (GC, stall) was seen since the last slow tick: its suspicions are void. */
+    private boolean pausedSinceSlow;
 
     Monitor(Kernel kernel, long intervalNanos, long blockedAfterNanos, boolean detectUndetected) {
         this.kernel = kernel;
         this.intervalNanos = intervalNanos;
         this.blockedAfterNanos = blockedAfterNanos;
         this.detectUndetected = detectUndetected;
+        this.fastNanos = Math.min(intervalNanos, Math.max(50_000L, blockedAfterNanos / 2));
+        this.sleepNanos = intervalNanos;
     }
 
     private long lastSample = System.nanoTime();
@@ -78,17 +100,45 @@ final class Monitor implements Runnable {
                 lastSample = System.nanoTime();
                 continue;
             }
-            LockSupport.parkNanos(this, intervalNanos);
+            if (sleepNanos > fastNanos) {
+                kernel.monitorSlow = true; // then re-check: pairs with enterKernel's CAS, then read
+                if (anyInKernel()) {
+                    sleepNanos = fastNanos;
+                }
+            }
+            LockSupport.parkNanos(this, sleepNanos);
+            kernel.monitorSlow = false;
             long now = System.nanoTime();
             long gcs = collections();
             boolean paused = gcs != lastCollections || now - lastSample > 50_000_000L; // a pause, not a block
             lastCollections = gcs;
             lastSample = now;
-            sample(now, paused);
+            pausedSinceSlow |= paused;
+            boolean slow = now - lastSlowSample >= intervalNanos - intervalNanos / 8; // parkNanos wakes a little early or late
+            if (slow) {
+                lastSlowSample = now;
+            }
+            boolean inKernel = sample(now, pausedSinceSlow, slow);
+            if (slow) {
+                pausedSinceSlow = false;
+            }
+            sleepNanos = inKernel ? fastNanos : intervalNanos;
         }
     }
 
-    private void sample(long now, boolean paused) {
+    private boolean anyInKernel() {
+        for (VirtualProcessor vp : kernel.processorsArray()) {
+            Activation a = vp.holder;
+            if (a != null && a.state() == Activation.IN_KERNEL) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One tick; {@code slow}: also sample for undetected blocking. Returns true if a bracketed call is in progress. */
+    private boolean sample(long now, boolean paused, boolean slow) {
+        boolean inKernel = false;
         for (VirtualProcessor vp : kernel.processorsArray()) {
             Activation a = vp.holder;
             if (a == null) {
@@ -96,10 +146,13 @@ final class Monitor implements Runnable {
             }
             int state = a.state();
             if (state == Activation.IN_KERNEL) {
+                inKernel = true;
                 a.suspectSamples = 0;
                 if (now - a.kernelEnteredAt >= blockedAfterNanos) {
                     kernel.handOff(a, vp, Activation.IN_KERNEL, a.kernelThread);
                 }
+            } else if (!slow) {
+                continue; // suspicion of undetected blocking is judged on slow ticks only
             } else if (state == Activation.RUNNING && detectUndetected) {
                 if (paused) {
                     a.suspectSamples = 0;
@@ -111,6 +164,7 @@ final class Monitor implements Runnable {
                 a.suspectSamples = 0;
             }
         }
+        return inKernel;
     }
 
     private void sampleRunning(Activation a, VirtualProcessor vp) {

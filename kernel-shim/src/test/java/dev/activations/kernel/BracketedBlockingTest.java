@@ -107,6 +107,41 @@ class BracketedBlockingTest {
     }
 
     /**
+     * A bracketed call is checked from its start even while the monitor sleeps long: with a
+     * one-hour {@code monitorInterval} (no regular tick during the test) the call's
+     * {@code enterKernel} wakes the monitor, which then ticks every {@code blockedAfter / 2} and
+     * hands the VP off.
+     */
+    @Test
+    void bracketedCallWakesAMonitorInALongSleep() {
+        CountDownLatch release = new CountDownLatch(1);
+        Blocker item = new Blocker("bracketed", (a, self) -> {
+            a.enterKernel(self);
+            try {
+                if (!release.await(Await.TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                    throw new TimeoutException("the test never released the latch");
+                }
+            } finally {
+                a.exitKernel();
+            }
+            return true;
+        });
+        TestScheduler s = new TestScheduler("s");
+        try (Kernel k = Kernel.builder().name("long-sleep").processors(1)
+                .blockedAfter(Duration.ofMillis(1)).monitorInterval(Duration.ofHours(1)).build()) {
+            try {
+                s.submit(item);
+                s.attach(k, 5).requestProcessors(1);
+                Await.until("activationBlocked for the bracketed item", () -> s.blockedFor(item) != null, s::describe);
+                assertFalse(item.callReturned, "handed off while still blocked: " + s.describe());
+            } finally {
+                release.countDown();
+            }
+            Await.until("activationUnblocked for the item", () -> s.unblockedFor(item) != null, s::describe);
+        }
+    }
+
+    /**
      * The monitor samples, so a CPU-bound carrier that the OS reports asleep in two samples
      * (stalled on a page fault on a loaded machine) may be handed off too; the protocol allows
      * it. Such extra hand-offs must concern {@code cpuBound} only, never {@code blocking} twice.

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An {@link java.util.concurrent.ExecutorService} whose every task runs in its own
@@ -43,7 +42,7 @@ final class ActivationsExecutor extends AbstractExecutorService {
     private final Scheduler scheduler;
     private final boolean ownsScheduler;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
-    private final ConcurrentHashMap<TaskFuture<?>, Boolean> tasks = new ConcurrentHashMap<>();
+    private final LiveSet<TaskFuture<?>> tasks = new LiveSet<>();
     private final Gate terminated = new Gate();
 
     ActivationsExecutor(Scheduler scheduler, boolean ownsScheduler) {
@@ -69,7 +68,7 @@ final class ActivationsExecutor extends AbstractExecutorService {
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "command must not be null");
         TaskFuture<?> task = command instanceof TaskFuture<?> f ? f : new TaskFuture<>(this, Executors.callable(command), command);
-        tasks.put(task, Boolean.TRUE); // then read state: pairs with shutdown's write-then-scan
+        tasks.add(task); // then read state: pairs with shutdown's write-then-scan
         if (state.get() != RUNNING) {
             if (task.cancelIfNew(TaskFuture.REJECTED)) {
                 tasks.remove(task);
@@ -93,7 +92,7 @@ final class ActivationsExecutor extends AbstractExecutorService {
 
     /** The task left the books (finished, or cancelled/rejected before it started). */
     void taskFinished(TaskFuture<?> task) {
-        if (tasks.remove(task) != null && state.get() != RUNNING) {
+        if (tasks.remove(task) && state.get() != RUNNING) {
             tryTerminate();
         }
     }
@@ -121,13 +120,13 @@ final class ActivationsExecutor extends AbstractExecutorService {
         // ones. Interrupting first frees processors, which would start queued tasks before the
         // scan reached them: those would be neither returned nor rejected.
         List<Runnable> never = new ArrayList<>();
-        for (TaskFuture<?> task : tasks.keySet()) {
+        for (TaskFuture<?> task : tasks.snapshot()) {
             if (task.cancelIfNew(TaskFuture.CANCELLED)) {
                 tasks.remove(task);
                 never.add(task.original);
             }
         }
-        for (TaskFuture<?> task : tasks.keySet()) {
+        for (TaskFuture<?> task : tasks.snapshot()) {
             task.interruptRunner();
         }
         tryTerminate();

@@ -5,11 +5,9 @@ import dev.activations.kernel.AddressSpace;
 import dev.activations.kernel.Kernel;
 import dev.activations.kernel.Upcalls;
 import dev.activations.kernel.VirtualProcessor;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -58,7 +56,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     private final AtomicInteger spinning = new AtomicInteger();
     final AtomicInteger idleWorkers = new AtomicInteger();
     private final AtomicBoolean requestOutstanding = new AtomicBoolean();
-    private final ConcurrentHashMap<UserThread, Boolean> live = new ConcurrentHashMap<>();
+    private final LiveSet<UserThread> live = new LiveSet<>();
     private volatile TimerService timers;
     private volatile boolean closing;
     private volatile String closedReason;
@@ -130,12 +128,17 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
     /** Live user threads (started, not terminated), a snapshot. */
     public List<UserThread> threads() {
-        return new ArrayList<>(live.keySet());
+        return live.snapshot();
     }
 
     /** A snapshot of this scheduler's counters. */
     public SchedulerStats stats() {
-        return stats.snapshot(name, live.size(), queues.size(), workers, space.processorsHeld());
+        int liveNow = live.size();
+        int ready = queues.size();
+        int held = space.processorsHeld();
+        synchronized (registryLock) { // a leaving worker's counts move into stats under this lock: none counted twice
+            return stats.snapshot(name, liveNow, ready, workers, held);
+        }
     }
 
     /**
@@ -242,8 +245,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
             return w.loop();
         } finally {
             queues.drain(w);
-            stats.add(w);
-            unregister(w);
+            unregister(w); // folds w's counts into stats
             act.attach(null);
             act.noteIdle();
             if (queues.hasWork()) {
@@ -263,6 +265,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
     private void unregister(Worker w) {
         synchronized (registryLock) {
+            stats.add(w);
             Worker[] cur = workers;
             int i = Arrays.asList(cur).indexOf(w);
             Worker[] next = new Worker[cur.length - 1];
@@ -298,20 +301,38 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
     // ------------------------------------------------------------------ readying threads
 
-    /** A new thread was started. */
+    /** A new thread was started, by whatever thread calls this. */
     void admit(UserThread t) {
-        checkOpen();
-        live.put(t, Boolean.TRUE);
-        stats.started.increment();
-        Worker w = localWorker();
+        admit(t, localWorker());
+    }
+
+    /**
+     * A new thread was started by the caller, whose carrier's worker of this scheduler is
+     * {@code w} (null if the caller runs on none: a platform thread, another scheduler).
+     */
+    void admit(UserThread t, Worker w) {
+        live.add(t); // then read the closing flag: pairs with shutdown's write-then-scan
+        if (closedReason != null) {
+            live.remove(t);
+            IllegalStateException refused = new IllegalStateException(closedReason + "; start threads on an open Scheduler");
+            t.termination.fail(refused); // a joiner of the refused thread gets this, never a hang
+            throw refused;
+        }
         if (w != null) {
+            w.started++;
             queues.pushNew(w, t);
         } else {
+            stats.started.increment();
             queues.pushExternal(t);
         }
         signalWork();
         queues.afterReady(t);
-        UserThread.poll();
+        UserThread self = w != null ? w.current : null;
+        if (self != null) {
+            self.safepoint();
+        } else {
+            UserThread.poll();
+        }
     }
 
     /** A parked thread was unparked (its CAS to RUNNABLE succeeded); queue it. Any thread. */
@@ -332,10 +353,11 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         return a != null && a.attachment() instanceof Worker w && w.scheduler == this ? w : null;
     }
 
-    void terminated(UserThread t) {
+    /** {@code t} ended on {@code w}'s carrier. */
+    void terminated(UserThread t, Worker w) {
         t.setState(UserThread.TERMINATED);
         live.remove(t);
-        stats.terminated.increment();
+        w.terminated++;
         if (t.failure() != null) {
             stats.failed.increment();
         }

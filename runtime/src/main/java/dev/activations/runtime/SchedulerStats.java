@@ -40,7 +40,11 @@ public record SchedulerStats(
         long spins,
         long inlineJoins) {
 
-    /** The live counters behind a snapshot; LongAdders, written wherever the event happens. */
+    /**
+     * The counters behind a snapshot. LongAdders for events off a worker's carrier; events on a
+     * carrier are counted in its {@link Worker}'s plain fields (no shared write per thread
+     * started or ended) and folded in here when the worker leaves.
+     */
     static final class Counters {
         final LongAdder started = new LongAdder();
         final LongAdder terminated = new LongAdder();
@@ -59,6 +63,8 @@ public record SchedulerStats(
             parks.add(w.parks);
             yields.add(w.yields);
             inlineJoins.add(w.inlineJoins);
+            started.add(w.started);
+            terminated.add(w.terminated);
         }
 
         /** Live workers' counts are read racily: the snapshot is approximate while they run. */
@@ -66,12 +72,16 @@ public record SchedulerStats(
             long p = parks.sum();
             long y = yields.sum();
             long j = inlineJoins.sum();
+            long st = started.sum();
+            long te = terminated.sum();
             for (Worker w : workers) {
                 p += w.parks;
                 y += w.yields;
                 j += w.inlineJoins;
+                st += w.started;
+                te += w.terminated;
             }
-            return new SchedulerStats(name, live, ready, workers.length, held, started.sum(), terminated.sum(), failed.sum(),
+            return new SchedulerStats(name, live, ready, workers.length, held, st, te, failed.sum(),
                     p, y, steals.sum(), preemptions.sum(), preemptRequests.sum(), kernelBlocks.sum(), spins.sum(), j);
         }
     }

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * learns that the task left its books exactly once: from the runner when a started task ends,
  * or from whoever moved it out of NEW otherwise.
  */
-final class TaskFuture<V> implements RunnableFuture<V> {
+final class TaskFuture<V> extends LiveSet.Member implements RunnableFuture<V> {
     static final int NEW = 0;
     static final int RUNNING = 1;
     static final int DONE = 2;

@@ -52,7 +52,7 @@ import java.util.concurrent.locks.LockSupport;
  * carrier is signalled, and at most {@link #MAX_INLINE_DEPTH} deep (nested joins share the
  * carrier's stack).
  */
-public final class UserThread {
+public final class UserThread extends LiveSet.Member {
     static final int NEW = 0;
     static final int RUNNABLE = 1;
     static final int RUNNING = 2;
@@ -145,7 +145,14 @@ public final class UserThread {
     public static UserThread start(Runnable task) {
         Objects.requireNonNull(task, "task must not be null");
         UserThread cur = current();
-        return (cur != null ? cur.scheduler : Scheduler.shared()).start(task);
+        if (cur == null) {
+            return Scheduler.shared().start(task);
+        }
+        // What Builder.start does, minus the builder and the carrier lookups: we know our worker.
+        UserThread t = new UserThread(cur.scheduler, null, NORM_PRIORITY, task, null);
+        t.state = RUNNABLE; // NEW -> RUNNABLE: nobody else can see t yet
+        cur.scheduler.admit(t, cur.worker);
+        return t;
     }
 
     /** A builder for a thread with a name, priority, scheduler or exception handler. */
@@ -276,6 +283,14 @@ public final class UserThread {
         suspend((signal & Activation.REVOKED) != 0 ? Y_REVOKED : Y_PREEMPT);
     }
 
+    /** {@link #poll()} for the current thread that knows itself: no carrier lookup. */
+    void safepoint() {
+        int sig = worker.act.signal();
+        if (sig != 0) {
+            honourSignal(sig);
+        }
+    }
+
     /** Safepoint check inside runtime calls. */
     static void poll() {
         Activation a = Carrier.current();
@@ -346,7 +361,7 @@ public final class UserThread {
     /** nanos == 0: no timeout. Runs on this thread. */
     void parkInternal(long nanos) {
         if ((boolean) PERMIT.getAndSet(this, false) || interrupted) {
-            poll();
+            safepoint();
             return;
         }
         checkMayWait(); // before the state and timer change below
@@ -494,8 +509,12 @@ public final class UserThread {
         termination.await(cur);
     }
 
-    /** Deepest nesting of joins run inline on one carrier. */
-    static final int MAX_INLINE_DEPTH = 16;
+    /**
+     * Deepest nesting of joins run inline on one carrier. Nested threads share the carrier's
+     * stack (a child run inline has the carrier's stack minus its joiners' frames), so the bound
+     * is small; in a fork/join tree only a run of 8 consecutive newest-first joins reaches it.
+     */
+    static final int MAX_INLINE_DEPTH = 8;
 
     /** This (current) thread joins {@code child}: runs it here if it still waits in our hand-off slot. */
     private void runInline(UserThread child) {
@@ -594,7 +613,7 @@ public final class UserThread {
     }
 
     private <T> T inKernel(Callable<T> call) throws Exception {
-        poll();
+        safepoint();
         Activation a = worker.act; // after poll: it may have moved us
         a.enterKernel(this);
         inKernel = true;

@@ -64,6 +64,8 @@ final class Worker {
     long parks;
     long yields;
     long inlineJoins;
+    long started;
+    long terminated;
 
     Worker(Scheduler scheduler, Activation act, VirtualProcessor vp) {
         this.scheduler = scheduler;
@@ -159,7 +161,7 @@ final class Worker {
      */
     Object afterRun(UserThread t) {
         if (t.fiber.isDone()) {
-            scheduler.terminated(t);
+            scheduler.terminated(t, this);
             return null;
         }
         switch (t.yieldReason) {

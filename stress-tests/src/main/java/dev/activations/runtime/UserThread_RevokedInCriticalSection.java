@@ -14,7 +14,7 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
 /**
  * Critical-section recovery after a blocking call: a user thread inside a critical section
  * makes a bracketed blocking call ({@code UserThread.blocking}, 3 ms) long enough for the
- * monitor to hand its processor to another activation (blockedAfter is 1 ms). When the call
+ * monitor to hand its processor to another activation (blockedAfter is 200 us by default). When the call
  * returns, {@code exitKernel} fails; the thread must not stop inside the section but continue
  * on its carrier until the outermost exit, and stop there (the kernel then delivers
  * {@code activationUnblocked} and it is re-queued). Two such threads run at once.

@@ -11,7 +11,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * A full ring: the owner pushes two new threads into a ring with one free slot (the second
+ * A full ring: the owner re-queues two threads into a ring with one free slot (the second
  * overflows to the global queue, unless the thief made room) and then takes one, while a
  * thief steals a batch of half the ring into its own. Every one of the 257 threads is
  * accounted for exactly once.
@@ -35,14 +35,14 @@ public class WorkStealingQueues_OverflowVsSteal {
 
     {
         for (int i = 0; i < FILL; i++) {
-            rig.queues.pushNew(rig.owner, QueueRig.t(i));
+            rig.queues.pushYielded(rig.owner, QueueRig.t(i));
         }
     }
 
     @Actor
     public void owner() {
-        rig.queues.pushNew(rig.owner, QueueRig.t(FILL));
-        rig.queues.pushNew(rig.owner, QueueRig.t(FILL + 1));
+        rig.queues.pushYielded(rig.owner, QueueRig.t(FILL));
+        rig.queues.pushYielded(rig.owner, QueueRig.t(FILL + 1));
         ownerHas = rig.queues.next(rig.owner, false);
     }
 

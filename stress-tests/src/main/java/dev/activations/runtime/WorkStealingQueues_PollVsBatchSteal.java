@@ -35,7 +35,7 @@ public class WorkStealingQueues_PollVsBatchSteal {
 
     {
         for (int i = 0; i < 4; i++) {
-            rig.queues.pushNew(rig.owner, QueueRig.t(i));
+            rig.queues.pushYielded(rig.owner, QueueRig.t(i)); // into the ring (pushNew would use the hand-off slot)
         }
     }
 
