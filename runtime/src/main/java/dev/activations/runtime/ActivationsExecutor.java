@@ -14,6 +14,7 @@ import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,17 +22,30 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link UserThread} of one {@link Scheduler}.
  *
  * <h2>Books and the submit/shutdown race</h2>
- * {@code tasks} holds every accepted task until it leaves (finished, or cancelled before it
- * started). {@code execute} first adds the task, then reads {@code state}; {@code shutdown}
- * first writes {@code state}, then scans {@code tasks}. So a task either is seen by the scan
- * or sees the new state. A submitter that sees SHUTDOWN/STOP moves its task NEW → REJECTED and
- * throws {@link RejectedExecutionException}; if that CAS fails, {@code shutdownNow} already took
- * the task (it is in the returned list), so it counts as accepted. Every accepted task thus
- * runs exactly once or is returned by {@code shutdownNow}; every refused one gets the exception.
+ * {@code outstanding} counts accepted tasks that have not left yet (finished, or cancelled
+ * before they started), plus, for a moment, a task being refused; the TaskFuture state machine
+ * reports each task's leaving exactly once ({@link #taskFinished}). There is no registry of
+ * tasks: their threads are in the scheduler's registry ({@link Scheduler#threads()}), each with
+ * its TaskFuture as attachment, and {@code shutdownNow} scans that.
+ * <ul>
+ *   <li>{@code execute} increments {@code outstanding}, then reads {@code state}; a submitter
+ *       that sees SHUTDOWN/STOP moves its task NEW → REJECTED and throws
+ *       {@link RejectedExecutionException}. Otherwise it starts the task's thread (which puts
+ *       the thread in the scheduler's registry) and then reads {@code state} again, as
+ *       {@code ThreadPoolExecutor} re-checks after queueing: STOP means {@code shutdownNow}'s
+ *       scan may have missed the thread, so it tries NEW → REJECTED too.</li>
+ *   <li>{@code shutdownNow} writes STOP, then scans the registry and moves each never-started
+ *       task of this executor NEW → CANCELLED, returning it.</li>
+ * </ul>
+ * The registry add and the scan hold the same stripe lock ({@link LiveSet}), so either the
+ * scan sees the thread or the re-check sees STOP; the CAS out of NEW decides who acts. Every
+ * accepted task thus runs exactly once or is returned by {@code shutdownNow}; every refused one
+ * gets the exception and never runs.
  *
  * <h2>Termination</h2>
- * TERMINATED when shut down and {@code tasks} is empty; both the last task to leave and
- * {@code shutdown} try it (after their own write), so neither order misses it.
+ * TERMINATED when shut down and {@code outstanding} is 0. The last task to leave decrements,
+ * then reads {@code state}; {@code shutdown} writes {@code state}, then reads
+ * {@code outstanding}: whichever comes second terminates.
  */
 final class ActivationsExecutor extends AbstractExecutorService {
     private static final int RUNNING = 0;
@@ -42,7 +56,7 @@ final class ActivationsExecutor extends AbstractExecutorService {
     private final Scheduler scheduler;
     private final boolean ownsScheduler;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
-    private final LiveSet<TaskFuture<?>> tasks = new LiveSet<>();
+    private final AtomicLong outstanding = new AtomicLong();
     private final Gate terminated = new Gate();
 
     ActivationsExecutor(Scheduler scheduler, boolean ownsScheduler) {
@@ -67,39 +81,44 @@ final class ActivationsExecutor extends AbstractExecutorService {
     @Override
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "command must not be null");
-        TaskFuture<?> task = command instanceof TaskFuture<?> f ? f : new TaskFuture<>(this, Executors.callable(command), command);
-        tasks.add(task); // then read state: pairs with shutdown's write-then-scan
+        TaskFuture<?> task = command instanceof TaskFuture<?> f && f.executor() == this
+                ? f : new TaskFuture<>(this, Executors.callable(command), command);
+        outstanding.incrementAndGet(); // then read state: pairs with shutdown's write-then-read
         if (state.get() != RUNNING) {
-            if (task.cancelIfNew(TaskFuture.REJECTED)) {
-                tasks.remove(task);
-                tryTerminate();
-                throw new RejectedExecutionException("executor " + scheduler.name() + " is shut down; task refused");
-            }
-            return; // shutdownNow took it first: returned to its caller, so accepted
+            refuse(task, "executor " + scheduler.name() + " is shut down; task refused", null);
+            return;
         }
         try {
-            UserThread t = scheduler.thread().unstarted(task);
+            UserThread t = scheduler.newThread(task);
             t.attachment = task;
             t.start();
         } catch (IllegalStateException e) {
-            if (task.cancelIfNew(TaskFuture.REJECTED)) {
-                tasks.remove(task);
-                tryTerminate();
-                throw new RejectedExecutionException("executor " + scheduler.name() + " cannot start tasks: " + e.getMessage(), e);
-            }
+            refuse(task, "executor " + scheduler.name() + " cannot start tasks: " + e.getMessage(), e);
+            return; // the scheduler's close settled the task first (its future fails): accepted
+        }
+        if (state.get() >= STOP) { // shutdownNow's scan may have missed our thread: see the class comment
+            refuse(task, "executor " + scheduler.name() + " was shut down now while the task was being submitted; task refused", null);
         }
     }
 
-    /** The task left the books (finished, or cancelled/rejected before it started). */
+    /** Throws RejectedExecutionException if this call moved {@code task} out of NEW. */
+    private void refuse(TaskFuture<?> task, String why, Exception cause) {
+        if (task.cancelIfNew(TaskFuture.REJECTED)) {
+            taskFinished(task);
+            throw new RejectedExecutionException(why, cause);
+        }
+    }
+
+    /** The task left the books (finished, or cancelled/rejected before it started). Once per task. */
     void taskFinished(TaskFuture<?> task) {
-        if (tasks.remove(task) && state.get() != RUNNING) {
+        if (outstanding.decrementAndGet() == 0 && state.get() != RUNNING) {
             tryTerminate();
         }
     }
 
     private void tryTerminate() {
         int s = state.get();
-        if ((s == SHUTDOWN || s == STOP) && tasks.isEmpty() && state.compareAndSet(s, TERMINATED)) {
+        if ((s == SHUTDOWN || s == STOP) && outstanding.get() == 0 && state.compareAndSet(s, TERMINATED)) {
             terminated.open();
         }
     }
@@ -119,14 +138,20 @@ final class ActivationsExecutor extends AbstractExecutorService {
         // Two passes: cancel every never-started task first, and only then interrupt the running
         // ones. Interrupting first frees processors, which would start queued tasks before the
         // scan reached them: those would be neither returned nor rejected.
-        List<Runnable> never = new ArrayList<>();
-        for (TaskFuture<?> task : tasks.snapshot()) {
-            if (task.cancelIfNew(TaskFuture.CANCELLED)) {
-                tasks.remove(task);
-                never.add(task.original);
+        List<TaskFuture<?>> mine = new ArrayList<>();
+        for (UserThread t : scheduler.threads()) {
+            if (t.attachment instanceof TaskFuture<?> task && task.executor() == this) {
+                mine.add(task);
             }
         }
-        for (TaskFuture<?> task : tasks.snapshot()) {
+        List<Runnable> never = new ArrayList<>();
+        for (TaskFuture<?> task : mine) {
+            if (task.cancelIfNew(TaskFuture.CANCELLED)) {
+                never.add(task.original);
+                taskFinished(task);
+            }
+        }
+        for (TaskFuture<?> task : mine) {
             task.interruptRunner();
         }
         tryTerminate();
@@ -249,6 +274,6 @@ final class ActivationsExecutor extends AbstractExecutorService {
     @Override
     public String toString() {
         String[] names = {"running", "shutdown", "stopping", "terminated"};
-        return "ActivationsExecutor[" + scheduler.name() + ", " + names[state.get()] + ", tasks=" + tasks.size() + "]";
+        return "ActivationsExecutor[" + scheduler.name() + ", " + names[state.get()] + ", tasks=" + outstanding.get() + "]";
     }
 }

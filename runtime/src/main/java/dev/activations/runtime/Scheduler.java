@@ -101,6 +101,12 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         return UserThread.builder().scheduler(this).start(task);
     }
 
+    /** An unstarted thread of this scheduler with the defaults (the executor's per-task path, without a builder). */
+    UserThread newThread(Runnable task) {
+        checkOpen();
+        return new UserThread(this, null, UserThread.NORM_PRIORITY, task, null);
+    }
+
     /** A thread builder bound to this scheduler. */
     public UserThread.Builder thread() {
         return UserThread.builder().scheduler(this);

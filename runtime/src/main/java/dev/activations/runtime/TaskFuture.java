@@ -83,6 +83,10 @@ final class TaskFuture<V> extends LiveSet.Member implements RunnableFuture<V> {
         }
     }
 
+    ActivationsExecutor executor() {
+        return executor;
+    }
+
     /** Moves a never-started task out of NEW; true if this call did it. */
     boolean cancelIfNew(int to) {
         if (state.compareAndSet(NEW, to)) {
