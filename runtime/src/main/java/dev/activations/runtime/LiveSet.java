@@ -1,5 +1,7 @@
 package dev.activations.runtime;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +18,7 @@ import java.util.List;
  * still in cache) and one stripe.
  *
  * <h2>Structure and locking</h2>
- * {@link #STRIPES} doubly-linked lists, each guarded by its own monitor. A member is put into a
+ * {@link #STRIPES} doubly-linked lists, each guarded by its own spin lock ({@link Stripe}). A member is put into a
  * stripe picked round-robin by a racy counter (any stripe is correct; the spread only lowers
  * contention) and remembers it. Invariant, under the stripe's lock: a member is in the set iff
  * its {@code stripe} is that stripe's index; {@code count} is the length of that stripe's list.
@@ -39,14 +41,47 @@ final class LiveSet<T extends LiveSet.Member> {
         int stripe = -1;
     }
 
+    /**
+     * One list and its lock: a test-and-test-and-set spin lock, not a monitor. Held for a few
+     * instructions with no call out, so spinning is short; and a carrier never blocks in the OS
+     * here, where the kernel's monitor would see it BLOCKED and might hand its VP off.
+     */
     private static final class Stripe {
+        private static final VarHandle LOCKED;
+
+        static {
+            try {
+                LOCKED = MethodHandles.lookup().findVarHandle(Stripe.class, "locked", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         final int index;
+        @SuppressWarnings("unused") private volatile int locked;
         Member head;
         int count;
         @SuppressWarnings("unused") long p1, p2, p3, p4, p5, p6, p7; // keeps stripes off each other's cache lines
 
         Stripe(int index) {
             this.index = index;
+        }
+
+        void lock() {
+            int spins = 0;
+            while (!LOCKED.compareAndSet(this, 0, 1)) { // acquire: pairs with the release in unlock
+                do {
+                    if (++spins < 64) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield(); // the holder's OS thread may have been descheduled
+                    }
+                } while (locked != 0);
+            }
+        }
+
+        void unlock() {
+            LOCKED.setRelease(this, 0);
         }
     }
 
@@ -63,7 +98,8 @@ final class LiveSet<T extends LiveSet.Member> {
     /** Adds {@code m}, which must not be in any set. */
     void add(T m) {
         Stripe s = stripes[cursor++ & (STRIPES - 1)];
-        synchronized (s) {
+        s.lock();
+        try {
             if (m.stripe >= 0) {
                 throw new IllegalStateException(m + " is already in a live set");
             }
@@ -75,6 +111,8 @@ final class LiveSet<T extends LiveSet.Member> {
             }
             s.head = m;
             s.count++;
+        } finally {
+            s.unlock();
         }
     }
 
@@ -85,7 +123,8 @@ final class LiveSet<T extends LiveSet.Member> {
             return false;
         }
         Stripe s = stripes[i];
-        synchronized (s) {
+        s.lock();
+        try {
             if (m.stripe != i) {
                 return false; // removed by another thread meanwhile
             }
@@ -104,6 +143,8 @@ final class LiveSet<T extends LiveSet.Member> {
             m.stripe = -1;
             s.count--;
             return true;
+        } finally {
+            s.unlock();
         }
     }
 
@@ -119,8 +160,11 @@ final class LiveSet<T extends LiveSet.Member> {
     int size() {
         int n = 0;
         for (Stripe s : stripes) {
-            synchronized (s) {
+            s.lock();
+            try {
                 n += s.count;
+            } finally {
+                s.unlock();
             }
         }
         return n;
@@ -128,10 +172,13 @@ final class LiveSet<T extends LiveSet.Member> {
 
     boolean isEmpty() {
         for (Stripe s : stripes) {
-            synchronized (s) {
+            s.lock();
+            try {
                 if (s.count != 0) {
                     return false;
                 }
+            } finally {
+                s.unlock();
             }
         }
         return true;
@@ -142,10 +189,13 @@ final class LiveSet<T extends LiveSet.Member> {
     List<T> snapshot() {
         List<T> all = new ArrayList<>();
         for (Stripe s : stripes) {
-            synchronized (s) {
+            s.lock();
+            try {
                 for (Member m = s.head; m != null; m = m.nextLive) {
                     all.add((T) m);
                 }
+            } finally {
+                s.unlock();
             }
         }
         return all;

@@ -116,8 +116,15 @@ public final class UserThread extends LiveSet.Member {
     private volatile Thread pinnedCarrier;
 
     private volatile boolean interrupted;
-    private final Object interruptLock = new Object();
-    /** Guarded by interruptLock: the carrier running this thread inside blocking(), else null. */
+    /**
+     * Guards {@code kernelCarrier} and orders interrupts with {@link #blocking}: the termination
+     * gate, an internal object nobody else locks (one allocation fewer than a lock of its own).
+     */
+    private Object interruptLock() {
+        return termination;
+    }
+
+    /** Guarded by interruptLock(): the carrier running this thread inside blocking(), else null. */
     private Thread kernelCarrier;
     private volatile boolean inKernel;
 
@@ -560,7 +567,7 @@ public final class UserThread extends LiveSet.Member {
      * that carrier still runs this thread.
      */
     public void interrupt() {
-        synchronized (interruptLock) {
+        synchronized (interruptLock()) {
             interrupted = true; // under the lock: ordered with blocking() taking the carrier's flag back
             Thread c = kernelCarrier;
             if (c != null) {
@@ -617,7 +624,7 @@ public final class UserThread extends LiveSet.Member {
         Activation a = worker.act; // after poll: it may have moved us
         a.enterKernel(this);
         inKernel = true;
-        synchronized (interruptLock) {
+        synchronized (interruptLock()) {
             kernelCarrier = a;
             if (interrupted) {
                 a.interrupt();
@@ -626,7 +633,7 @@ public final class UserThread extends LiveSet.Member {
         try {
             return call.call();
         } finally {
-            synchronized (interruptLock) {
+            synchronized (interruptLock()) {
                 kernelCarrier = null;
                 // During the call the carrier's flag stood for this thread's: take it back (and leave
                 // none on the carrier for the next user thread). An interrupt the call consumed, by
