@@ -104,13 +104,13 @@ final class ActivationsExecutor extends AbstractExecutorService {
     /** Throws RejectedExecutionException if this call moved {@code task} out of NEW. */
     private void refuse(TaskFuture<?> task, String why, Exception cause) {
         if (task.cancelIfNew(TaskFuture.REJECTED)) {
-            taskFinished(task);
+            taskFinished();
             throw new RejectedExecutionException(why, cause);
         }
     }
 
     /** The task left the books (finished, or cancelled/rejected before it started). Once per task. */
-    void taskFinished(TaskFuture<?> task) {
+    void taskFinished() {
         if (outstanding.decrementAndGet() == 0 && state.get() != RUNNING) {
             tryTerminate();
         }
@@ -148,7 +148,7 @@ final class ActivationsExecutor extends AbstractExecutorService {
         for (TaskFuture<?> task : mine) {
             if (task.cancelIfNew(TaskFuture.CANCELLED)) {
                 never.add(task.original);
-                taskFinished(task);
+                taskFinished();
             }
         }
         for (TaskFuture<?> task : mine) {

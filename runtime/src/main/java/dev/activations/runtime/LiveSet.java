@@ -118,7 +118,9 @@ final class LiveSet<T extends LiveSet.Member> {
 
     /** Removes {@code m}; returns false if it was not in the set (removed already). */
     boolean remove(T m) {
-        int i = stripeOf(m);
+        // Read without the lock: a member is added once, before it is handed to the thread that
+        // removes it (which thus sees the index); only a remove resets it, re-checked below.
+        int i = m.stripe;
         if (i < 0) {
             return false;
         }
@@ -146,15 +148,6 @@ final class LiveSet<T extends LiveSet.Member> {
         } finally {
             s.unlock();
         }
-    }
-
-    /**
-     * The member's stripe, read without its lock: a member is added once, before it is handed
-     * to the thread that removes it (which thus sees the index), and only a remove resets it,
-     * which the remover re-checks under the lock.
-     */
-    private static int stripeOf(Member m) {
-        return m.stripe;
     }
 
     int size() {

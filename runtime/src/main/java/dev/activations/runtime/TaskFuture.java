@@ -71,7 +71,7 @@ final class TaskFuture<V> extends LiveSet.Member implements RunnableFuture<V> {
             runner = null;
             UserThread.interrupted(); // a cancel(true) interrupt must not outlive the task
             done.open(); // publishes result/failure (the Gate CAS is a release)
-            executor.taskFinished(this);
+            executor.taskFinished();
         }
         if (unreported != null) {
             // As ThreadPoolExecutor does: the user thread ends with it, so the uncaught-exception
@@ -106,7 +106,7 @@ final class TaskFuture<V> extends LiveSet.Member implements RunnableFuture<V> {
             if (state.compareAndSet(s, FAILED)) {
                 failure = cause;
                 done.open();
-                executor.taskFinished(this);
+                executor.taskFinished();
                 return true;
             }
             s = state.get();
@@ -124,7 +124,7 @@ final class TaskFuture<V> extends LiveSet.Member implements RunnableFuture<V> {
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         if (cancelIfNew(CANCELLED)) {
-            executor.taskFinished(this);
+            executor.taskFinished();
             return true;
         }
         if (mayInterruptIfRunning && state.compareAndSet(RUNNING, CANCELLED)) {
