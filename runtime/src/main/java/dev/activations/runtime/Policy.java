@@ -8,8 +8,9 @@ package dev.activations.runtime;
  */
 public enum Policy {
     /**
-     * Default. Per-processor LIFO hand-off slot and bounded FIFO ring (JCTools SPMC), one
-     * global injection queue, batch stealing between processors. Best throughput and locality.
+     * Default. Per-processor hand-off slot for woken threads, owner-LIFO spawn deque for new
+     * ones (joins run inline), bounded FIFO ring (JCTools SPMC), one global injection queue,
+     * stealing between processors. Best throughput and locality.
      */
     WORK_STEALING,
     /**

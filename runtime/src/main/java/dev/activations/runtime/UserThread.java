@@ -41,8 +41,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code parkSeq} is written by the thread and read by the timer thread.
  *
  * <h2>Joins run inline</h2>
- * {@link #join()} by a user thread whose child still waits, never taken, in the joiner's own
- * hand-off slot takes it back (a CAS that thieves race on: exactly one wins) and runs it right
+ * {@link #join()} by a user thread whose child still waits, never taken, on top of the joiner's
+ * own spawn deque takes it back (thieves race on the last one: exactly one wins) and runs it right
  * there, nested in the joiner's continuation on the same carrier, as {@code ForkJoinPool} runs a
  * joined task still on top of its queue: the joiner skips a park and a resume. The child is
  * mounted exactly as by the worker ({@link Worker#mount}); when it comes back the joiner acts
@@ -106,8 +106,6 @@ public final class UserThread extends LiveSet.Member {
     Activation deferredOn;
     Worker worker;
     Object[] locals;
-    /** Set at the first mount; read racily by thieves (a slot occupant that never ran may be stolen). */
-    boolean ran;
 
     /** Incremented when a park returns; a timer for an older park is stale. Written by this
      * thread (release), read by the timer thread. */
@@ -523,7 +521,7 @@ public final class UserThread extends LiveSet.Member {
      */
     static final int MAX_INLINE_DEPTH = 8;
 
-    /** This (current) thread joins {@code child}: runs it here if it still waits in our hand-off slot. */
+    /** This (current) thread joins {@code child}: runs it here if it is still the newest on our spawn deque. */
     private void runInline(UserThread child) {
         Worker w = worker;
         if (criticalDepth > 0 || inKernel || interrupted || child.scheduler != scheduler

@@ -4,31 +4,35 @@ import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
 import org.jctools.queues.SpmcArrayQueue;
 
 /**
- * Work stealing (default policy), after Go's runq and Kotlin's CoroutineScheduler.
+ * Work stealing (default policy), after Go's runq, Kotlin's CoroutineScheduler and
+ * {@code ForkJoinPool}.
  *
  * <h2>Structure</h2>
  * <ul>
- *   <li>Per worker: {@code next}, a LIFO hand-off slot (a thread unparked by the running thread
- *       runs as soon as that one parks: signal/wait costs two switches on one processor; a
- *       thread it starts waits there too, so a join that follows at once takes it back and runs
- *       it inline), and {@code ring}, a bounded JCTools SPMC queue: the owner offers, anyone
- *       polls. A thread pushed into the slot moves its previous occupant to the ring.</li>
+ *   <li>Per worker: {@code next}, a hand-off slot for a thread unparked by the running thread
+ *       (it runs as soon as that one parks: signal/wait costs two switches on one processor;
+ *       pushing into the slot moves the previous occupant to the ring); {@code spawns}, a
+ *       {@link SpawnDeque} of threads started by threads running here, newest first for the
+ *       owner, oldest first for thieves (a fork/join tree runs depth-first, a join finds its
+ *       child on top and runs it inline, a thief takes the biggest piece left); and
+ *       {@code ring}, a bounded JCTools SPMC queue of yielded threads and overflow: the owner
+ *       offers, anyone polls.</li>
  *   <li>{@code global}: an unbounded JCTools MPMC queue for threads readied from outside and
  *       for ring overflow.</li>
  * </ul>
  *
  * <h2>Taking work ({@link #next})</h2>
- * Every 61st pick starts at the global queue (so it cannot starve behind busy rings), then:
- * own hand-off slot, own ring, global queue (moving a batch into the ring), then stealing half
- * of another worker's ring. Hand-off slots of others are taken only when their carrier is not
- * running on its processor (blocked in the kernel), on an idle worker's last chance, or when
- * the occupant never ran (a new thread is parallelism to share), so a ping-pong pair stays on
- * one processor.
+ * Every 61st pick starts at the global queue and then the ring (so neither can starve behind a
+ * busy fork tree), then: own hand-off slot, own spawn deque (newest), own ring, global queue
+ * (moving a batch into the ring), then stealing: half of another worker's ring, else the oldest
+ * of its spawns. Hand-off slots of others are taken only when their carrier is not running on
+ * its processor (blocked in the kernel) or on an idle worker's last chance, so a ping-pong pair
+ * stays on one processor.
  *
  * <h2>Ownership</h2>
- * {@code ring.offer} only by the owning carrier (SPMC); {@code next} is exchanged by the owner
- * (getAndSet, or CAS when a join takes its child back) and CASed by thieves, so each thread is
- * taken exactly once.
+ * {@code ring.offer} and the owner end of {@code spawns} only by the owning carrier;
+ * {@code next} is exchanged by the owner and CASed by thieves; each thread is taken exactly
+ * once (the deque's own protocol is described in {@link SpawnDeque}).
  */
 final class WorkStealingQueues extends ReadyQueues {
     static final int RING_CAPACITY = 256;
@@ -40,15 +44,17 @@ final class WorkStealingQueues extends ReadyQueues {
         super(s);
     }
 
-    /** Into the slot (as Go's runnext), the previous occupant to the ring: a join right after start runs it inline. */
+    /** Onto the spawn deque (newest first for the owner), or the ring when the deque is full. */
     @Override
     void pushNew(Worker w, UserThread t) {
-        pushWoken(w, t);
+        if (!w.spawns.push(t)) {
+            pushYielded(w, t);
+        }
     }
 
     @Override
     boolean unpush(Worker w, UserThread t) {
-        return w.unpushNext(t);
+        return w.spawns.popIfNewest(t);
     }
 
     @Override
@@ -74,10 +80,13 @@ final class WorkStealingQueues extends ReadyQueues {
     @Override
     UserThread next(Worker w, boolean lastChance) {
         UserThread t;
-        if (++w.tick % 61 == 0 && (t = global.poll()) != null) {
+        if (++w.tick % 61 == 0 && ((t = global.poll()) != null || (t = w.ring.poll()) != null)) {
             return t;
         }
         if ((t = w.takeNext()) != null) {
+            return t;
+        }
+        if ((t = w.spawns.pop()) != null) {
             return t;
         }
         if ((t = w.ring.poll()) != null) {
@@ -136,7 +145,9 @@ final class WorkStealingQueues extends ReadyQueues {
                 scheduler.stats.steals.increment();
                 return t;
             }
-            t = lastChance || !v.act.isRunningOnProcessor() ? v.stealNext() : v.stealNextIfFresh();
+            if ((t = v.spawns.steal()) == null && (lastChance || !v.act.isRunningOnProcessor())) {
+                t = v.stealNext();
+            }
             if (t != null) {
                 scheduler.stats.steals.increment();
                 return t;
@@ -151,7 +162,7 @@ final class WorkStealingQueues extends ReadyQueues {
             return true;
         }
         for (Worker v : scheduler.workers()) {
-            if (!v.ring.isEmpty() || v.peekNext() != null) {
+            if (!v.ring.isEmpty() || !v.spawns.isEmpty() || v.peekNext() != null) {
                 return true;
             }
         }
@@ -160,13 +171,16 @@ final class WorkStealingQueues extends ReadyQueues {
 
     @Override
     boolean hasSurplus(Worker w) {
-        return !w.ring.isEmpty();
+        return !w.ring.isEmpty() || !w.spawns.isEmpty();
     }
 
     @Override
     void drain(Worker w) {
         UserThread t = w.takeNext();
         if (t != null) {
+            global.offer(t);
+        }
+        while ((t = w.spawns.pop()) != null) {
             global.offer(t);
         }
         while ((t = w.ring.poll()) != null) {
@@ -178,7 +192,7 @@ final class WorkStealingQueues extends ReadyQueues {
     int size() {
         int n = global.size();
         for (Worker v : scheduler.workers()) {
-            n += v.ring.size() + (v.peekNext() != null ? 1 : 0);
+            n += v.ring.size() + v.spawns.size() + (v.peekNext() != null ? 1 : 0);
         }
         return n;
     }

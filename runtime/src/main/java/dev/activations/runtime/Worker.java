@@ -16,8 +16,8 @@ import org.jctools.queues.SpmcArrayQueue;
  * <h2>Why per upcall, not per VP</h2>
  * When the monitor revokes a VP from a carrier blocked in an unbracketed call, that carrier
  * may still run user code until the thread's next safepoint. Owner-only structures (the SPMC
- * ring's producer side, the hand-off slot) therefore belong to a carrier, never to a VP: the
- * old carrier keeps its worker (others steal from it; it drains it when it leaves), and the
+ * ring's producer side, the owner end of the spawn deque, the hand-off slot) therefore belong
+ * to a carrier, never to a VP: the old carrier keeps its worker (others steal from it; it drains it when it leaves), and the
  * VP's new carrier gets a fresh worker. No structure ever has two producers.
  *
  * <h2>Loop ({@link #loop})</h2>
@@ -27,7 +27,8 @@ import org.jctools.queues.SpmcArrayQueue;
  * Run the thread until it unmounts, then act on why it did (park, yield, stop, end).
  *
  * <h2>Fields</h2>
- * {@code current}, {@code tick}, {@code ring} producer side: this carrier only. {@code next}:
+ * {@code current}, {@code tick}, {@code ring} producer side, {@code spawns} owner end: this
+ * carrier only (thieves use the deque's steal end). {@code next}:
  * getAndSet by this carrier, CAS by thieves. {@code current}/{@code runningPriority}/
  * {@code preemptAsked} are read racily by the priority policy (a hint; a wrong guess costs one
  * spurious preemption or one delay until the next dispatch).
@@ -49,6 +50,7 @@ final class Worker {
     final VirtualProcessor vp;
     final ReadyQueues queues;
     final SpmcArrayQueue<UserThread> ring;
+    final SpawnDeque spawns = new SpawnDeque();
     private final IdleStrategy idle = new BackoffIdleStrategy(64, 16, 1_000, 32_000);
 
     /** Mounted thread; written by this carrier only, read racily by the priority policy. */
@@ -92,19 +94,6 @@ final class Worker {
         return t != null && NEXT.compareAndSet(this, t, (UserThread) null) ? t : null;
     }
 
-    /**
-     * A thief's take of a slot occupant that has never run (a new thread: parallelism, not a
-     * hand-off to keep local). A thread that ran once and comes back is taken too: harmless.
-     */
-    UserThread stealNextIfFresh() {
-        UserThread t = next;
-        return t != null && !t.ran && NEXT.compareAndSet(this, t, (UserThread) null) ? t : null;
-    }
-
-    /** Owner: takes {@code t} back out of the slot if it is still there (a join run inline). */
-    boolean unpushNext(UserThread t) {
-        return next == t && NEXT.compareAndSet(this, t, (UserThread) null);
-    }
 
     /** Runs on {@link #act} inside the upcall. Returns the thread stopped by a signal, or null. */
     Object loop() {
@@ -142,7 +131,6 @@ final class Worker {
     void mount(UserThread t) {
         current = t;
         t.worker = this;
-        t.ran = true;
         dispatches++;
         act.noteDispatch(t);
         t.setStateRelease(UserThread.RUNNING);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Joins run inline (see {@link UserThread}): a user thread that joins a child still waiting,
- * never taken, in its own hand-off slot runs the child on the spot instead of parking.
+ * never taken, on top of its own spawn deque runs the child on the spot instead of parking.
  *
  * <p>One processor, so "still waiting" is deterministic: nothing else can take the child. What
  * it proves:
@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
  *   <li>the child runs while the joiner is still RUNNING (it never parked), sees itself as
  *       {@code current()}, and the joiner is {@code current()} again afterwards; the scheduler
  *       counts the inline join;</li>
+ *   <li>two children joined newest first both run inline, and so does a whole fork/join tree
+ *       within the bound, without a single park;</li>
  *   <li>a child that parks, yields or throws inside an inline run is handled as if a worker had
  *       run it: it is resumed later, the joiner waits for its real end, failures reach the
  *       handler;</li>
@@ -43,7 +45,7 @@ class InlineJoinTest extends RuntimeTestBase {
         return 1;
     }
 
-    /** Inline joins are a work-stealing feature (the other policies have no hand-off slot). */
+    /** Inline joins are a work-stealing feature (the other policies have no spawn deque). */
     @Override
     protected Policy policy() {
         return Policy.WORK_STEALING;
@@ -119,6 +121,63 @@ class InlineJoinTest extends RuntimeTestBase {
         });
         assertEquals(1, caught.size(), "the handler got the inline child's exception");
         assertEquals(1, scheduler.stats().failed());
+    }
+
+    /**
+     * Two children joined newest first: the second start does not push the first out of reach
+     * (it stays under it on the spawn deque), so both joins run inline.
+     */
+    @Test
+    void bothChildrenOfAForkJoinNewestFirstRunInline() {
+        List<UserThread.State> joinerSeen = Collections.synchronizedList(new ArrayList<>());
+        long inlineBefore = scheduler.stats().inlineJoins();
+        inUserThread(() -> {
+            UserThread me = UserThread.current();
+            UserThread older = UserThread.start(() -> joinerSeen.add(me.state()));
+            UserThread newer = UserThread.start(() -> joinerSeen.add(me.state()));
+            newer.join();
+            older.join();
+        });
+        assertEquals(List.of(UserThread.State.RUNNING, UserThread.State.RUNNING), joinerSeen);
+        assertEquals(2, scheduler.stats().inlineJoins() - inlineBefore);
+    }
+
+    /**
+     * A fork/join tree within the inline bound on one processor (sumtime's shape: fork left,
+     * fork right, join right, join left) runs entirely inline: every join finds its child on top
+     * of the spawn deque, nothing parks.
+     */
+    @Test
+    void aForkJoinTreeWithinTheBoundRunsWithoutAPark() {
+        int leaves = 1 << (UserThread.MAX_INLINE_DEPTH - 2);
+        long inlineBefore = scheduler.stats().inlineJoins();
+        long parksBefore = scheduler.stats().parks();
+        long[] sum = new long[1];
+        inUserThread(() -> sum[0] = treeSum(1, leaves));
+        assertEquals((long) leaves * (leaves + 1) / 2, sum[0]);
+        assertEquals(2L * (leaves - 1), scheduler.stats().inlineJoins() - inlineBefore, "every join of the tree ran inline");
+        assertEquals(0, scheduler.stats().parks() - parksBefore, "no thread of the tree parked");
+    }
+
+    private static long treeSum(long lo, long hi) throws InterruptedException {
+        if (lo == hi) {
+            return lo;
+        }
+        long mid = (lo + hi) >>> 1;
+        long[] halves = new long[2];
+        UserThread left = UserThread.start(() -> halves[0] = uncheckedTreeSum(lo, mid));
+        UserThread right = UserThread.start(() -> halves[1] = uncheckedTreeSum(mid + 1, hi));
+        right.join();
+        left.join();
+        return halves[0] + halves[1];
+    }
+
+    private static long uncheckedTreeSum(long lo, long hi) {
+        try {
+            return treeSum(lo, hi);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

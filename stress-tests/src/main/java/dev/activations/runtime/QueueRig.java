@@ -18,8 +18,9 @@ import java.util.List;
  * The queued "threads" come from {@link #POOL}, unstarted user threads that only serve as
  * identities: a thread may sit in the queues of many rigs at once.
  *
- * <p>{@link #account} drains everything left (hand-off slots, rings, the global queue) after the
- * race, adds what the actors took, and reports how many threads were lost or duplicated.
+ * <p>{@link #account} drains everything left (hand-off slots, spawn deques, rings, the global
+ * queue) after the race, adds what the actors took, and reports how many threads were lost or
+ * duplicated; its {@link SpawnDeque} form does the same for a bare deque.
  * {@link #close} detaches the rig's scheduler.
  */
 final class QueueRig {
@@ -94,9 +95,27 @@ final class QueueRig {
      * 0 when every thread is accounted for exactly once. Closes the rig.
      */
     int account(int n, UserThread... taken) {
+        List<UserThread> all = drain();
+        close();
+        return tally(n, all, taken);
+    }
+
+    /**
+     * The same accounting for a bare {@link SpawnDeque}: pops what is left (single-threaded,
+     * after the race, so a null pop means empty) and adds {@code taken}.
+     */
+    static int account(SpawnDeque deque, int n, UserThread... taken) {
+        List<UserThread> all = new ArrayList<>();
+        UserThread t;
+        while ((t = deque.pop()) != null) {
+            all.add(t);
+        }
+        return tally(n, all, taken);
+    }
+
+    private static int tally(int n, List<UserThread> all, UserThread... taken) {
         int[] seen = new int[POOL.length];
         int strangers = 0;
-        List<UserThread> all = drain();
         for (UserThread t : taken) {
             if (t != null) {
                 all.add(t);
@@ -119,7 +138,6 @@ final class QueueRig {
                 duplicated += seen[i] - 1;
             }
         }
-        close();
         return 100 * lost + duplicated + 10_000 * strangers;
     }
 
