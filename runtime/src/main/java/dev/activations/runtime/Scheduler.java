@@ -176,8 +176,8 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         }
         for (UserThread t : threads()) {
             IllegalStateException why = new IllegalStateException(reason + " before user thread " + t.name() + " finished");
-            if (t.attachment instanceof TaskFuture<?> f) {
-                f.abandon(why);
+            if (t.attachment instanceof ActivationsExecutor.Runner r) {
+                r.abandon(why);
             }
             t.termination.fail(why);
         }
@@ -209,6 +209,9 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     @Override
     public Object activationBlocked(VirtualProcessor vp, Activation blocked, Object thread) {
         stats.kernelBlocks.increment();
+        if (thread instanceof UserThread t && t.attachment instanceof ActivationsExecutor.Runner r) {
+            r.blockedInKernel(); // its executor's queue gets another runner while this one is blocked
+        }
         return runWorker(vp);
     }
 

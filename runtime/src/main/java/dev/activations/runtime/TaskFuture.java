@@ -16,21 +16,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <h2>States ({@link #state}, CAS)</h2>
  * <pre>
  *   NEW -> RUNNING -> DONE | FAILED      ran (the runner sets the outcome)
- *   RUNNING -> CANCELLED                 cancel(true) while running: result discarded
+ *   RUNNING -> INTERRUPTING -> CANCELLED cancel(true) while running: result discarded
  *   NEW -> CANCELLED                     cancel(), or shutdownNow() (never started)
  *   NEW -> REJECTED                      the executor refused it after registering it
  * </pre>
- * {@code done} opens exactly once, when the outcome is final. {@link ActivationsExecutor}
+ * {@code done} opens exactly once, when the outcome is final. INTERRUPTING lasts while
+ * {@code cancel(true)} interrupts the runner; a runner whose task ends meanwhile waits for
+ * CANCELLED before it returns, so the interrupt lands while this task still owns the runner
+ * (which clears it before its next task) and never in the next task. {@link ActivationsExecutor}
  * learns that the task left its books exactly once: from the runner when a started task ends,
  * or from whoever moved it out of NEW otherwise.
  */
-final class TaskFuture<V> extends LiveSet.Member implements RunnableFuture<V> {
+final class TaskFuture<V> implements RunnableFuture<V> {
     static final int NEW = 0;
     static final int RUNNING = 1;
     static final int DONE = 2;
     static final int FAILED = 3;
     static final int CANCELLED = 4;
     static final int REJECTED = 5;
+    static final int INTERRUPTING = 6;
 
     private final AtomicInteger state = new AtomicInteger(NEW);
     private final Callable<V> callable;
@@ -50,10 +54,11 @@ final class TaskFuture<V> extends LiveSet.Member implements RunnableFuture<V> {
 
     @Override
     public void run() {
+        runner = UserThread.current(); // before RUNNING: a cancel(true) that sees RUNNING finds the runner
         if (!state.compareAndSet(NEW, RUNNING)) {
+            runner = null;
             return; // cancelled before it started: whoever cancelled it told the executor
         }
-        runner = UserThread.current();
         Throwable unreported = null;
         try {
             V v = callable.call();
@@ -68,6 +73,7 @@ final class TaskFuture<V> extends LiveSet.Member implements RunnableFuture<V> {
                 unreported = e; // an execute()d Runnable: nobody holds this future
             }
         } finally {
+            awaitInterruptDelivered();
             runner = null;
             UserThread.interrupted(); // a cancel(true) interrupt must not outlive the task
             done.open(); // publishes result/failure (the Gate CAS is a release)
@@ -114,10 +120,14 @@ final class TaskFuture<V> extends LiveSet.Member implements RunnableFuture<V> {
         return false;
     }
 
-    void interruptRunner() {
-        UserThread r = runner;
-        if (r != null) {
-            r.interrupt();
+    /** The task ended while a cancel(true) was interrupting its runner: wait until it has (a few instructions). */
+    private void awaitInterruptDelivered() {
+        for (int spins = 0; state.get() == INTERRUPTING; spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else {
+                UserThread.yield();
+            }
         }
     }
 
@@ -127,8 +137,12 @@ final class TaskFuture<V> extends LiveSet.Member implements RunnableFuture<V> {
             executor.taskFinished();
             return true;
         }
-        if (mayInterruptIfRunning && state.compareAndSet(RUNNING, CANCELLED)) {
-            interruptRunner();
+        if (mayInterruptIfRunning && state.compareAndSet(RUNNING, INTERRUPTING)) {
+            UserThread r = runner;
+            if (r != null) {
+                r.interrupt();
+            }
+            state.set(CANCELLED);
             done.open();
             return true; // the runner reports to the executor when it actually ends
         }
@@ -138,7 +152,7 @@ final class TaskFuture<V> extends LiveSet.Member implements RunnableFuture<V> {
     @Override
     public boolean isCancelled() {
         int s = state.get();
-        return s == CANCELLED || s == REJECTED;
+        return s == CANCELLED || s == REJECTED || s == INTERRUPTING;
     }
 
     @Override

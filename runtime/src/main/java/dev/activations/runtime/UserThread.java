@@ -128,8 +128,11 @@ public final class UserThread extends LiveSet.Member {
 
     final Gate termination = new Gate();
     private volatile Throwable failure;
-    /** The executor task this thread runs, if any (for shutdownNow). */
-    volatile Object attachment;
+    /**
+     * The executor runner this thread is, if any ({@link ActivationsExecutor.Runner}). Written
+     * before {@link #start}, read after it: the start publishes it.
+     */
+    Object attachment;
 
     UserThread(Scheduler scheduler, String name, int priority, Runnable task, Thread.UncaughtExceptionHandler handler) {
         this.scheduler = scheduler;
@@ -375,8 +378,15 @@ public final class UserThread extends LiveSet.Member {
         // on every re-park of a caller that loops until its (huge) timeout: a busy wait.
         TimerService.Timeout timeout = nanos > 0
                 ? scheduler.timers().schedule(this, seq, System.nanoTime() + Math.min(nanos, MAX_PARK_NANOS)) : null;
+        ActivationsExecutor.Runner runner = attachment instanceof ActivationsExecutor.Runner r ? r : null;
+        if (runner != null) {
+            runner.parking(); // may start another runner: before PARKING, as any thread start
+        }
         STATE.setRelease(this, PARKING); // unpark ignores PARKING; the Dekker pair is PARKED/permit
         boolean yielded = suspend(Y_PARK);
+        if (runner != null) {
+            runner.resumed();
+        }
         if (!yielded) {
             state = RUNNING;
             RuntimeEvents.parkPinned(this, nanos);

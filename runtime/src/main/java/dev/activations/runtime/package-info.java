@@ -18,8 +18,8 @@
  *       {@link dev.activations.runtime.Semaphore}, {@link dev.activations.runtime.Latch},
  *       {@link dev.activations.runtime.Channel}; built on {@code SpinGuard} (a critical-section
  *       spin lock), {@code Gate} (a one-shot wait) and {@code Waiting} (user or platform).</li>
- *   <li>{@link dev.activations.runtime.Activations}: {@code ExecutorService}s whose tasks are
- *       user threads ({@code ActivationsExecutor}, {@code TaskFuture}).</li>
+ *   <li>{@link dev.activations.runtime.Activations}: {@code ExecutorService}s whose tasks run
+ *       on runner user threads ({@code ActivationsExecutor}, {@code TaskFuture}).</li>
  *   <li>{@link dev.activations.runtime.UserThreadLocal}: per-user-thread variables.</li>
  *   <li>Observability: {@link dev.activations.runtime.ThreadDumps} (user-thread dumps in the
  *       {@code jcmd Thread.dump_to_file} format); {@code SchedulerManagement} (the open

@@ -37,9 +37,14 @@ import org.junit.jupiter.api.Test;
  *
  * <p>What it proves:
  * <ul>
- *   <li>{@code submit}/{@code execute} run each task in its own user thread of the
- *       executor's scheduler; results and failures reach the {@link Future}; a failing
+ *   <li>{@code submit}/{@code execute} run each task in a user thread of the executor's
+ *       scheduler; results and failures reach the {@link Future}; a failing
  *       {@code execute}d task reaches the scheduler's uncaught-exception handler;</li>
+ *   <li>runners: tasks queued behind a computing runner reuse it (no thread per task); a
+ *       runner that parks lets another take the queue (tasks waiting for tasks queued behind
+ *       them finish, on one processor), and so does one blocked in the kernel; an interrupt
+ *       sent to a cancelled task never reaches the next task on the same runner; runners end
+ *       when the queue is empty;</li>
  *   <li>{@code invokeAll} (plain and timed: unfinished tasks are cancelled) and
  *       {@code invokeAny} (first success wins, the rest are cancelled; all failing →
  *       {@link ExecutionException}; timed → {@link TimeoutException});</li>
@@ -67,9 +72,19 @@ class ExecutorTest extends RuntimeTestBase {
         executor = Activations.newExecutor(executorScheduler);
     }
 
+    private final List<Kernel> oneProcessorKernels = new ArrayList<>();
+    private final List<ExecutorService> oneProcessorExecutors = new ArrayList<>();
+
     @AfterEach
     void stopExecutor() {
         executor.shutdownNow();
+        for (ExecutorService ex : oneProcessorExecutors) {
+            ex.shutdownNow();
+        }
+        for (Kernel k : oneProcessorKernels) {
+            k.close();
+            TestSupport.assertNoCarriersAlive(k.name());
+        }
     }
 
     @Test
@@ -91,7 +106,114 @@ class ExecutorTest extends RuntimeTestBase {
             });
         }
         assertTrue(ran.await(HANG), "every executed task ran");
-        assertEquals(100, threads.size(), "each task gets its own user thread");
+        assertTrue(threads.stream().allMatch(t -> t.scheduler() == executorScheduler), "every task ran in a user thread of the executor's scheduler");
+    }
+
+    /**
+     * An executor over its own one-processor kernel (what runs where is deterministic there);
+     * shut down and its kernel closed after the test.
+     */
+    private ExecutorService oneProcessorExecutor(boolean blockingDetection) {
+        Kernel k1 = Kernel.builder().processors(1).blockingDetection(blockingDetection).name(kernel.name() + "-one").build();
+        oneProcessorKernels.add(k1);
+        Scheduler s = track(Scheduler.builder().kernel(k1).name("one").policy(policy()).seed(TestSupport.seed()).build());
+        ExecutorService ex = Activations.newExecutor(s);
+        oneProcessorExecutors.add(ex);
+        return ex;
+    }
+
+    @Test
+    void tasksQueuedBehindAComputingRunnerReuseIt() throws Exception {
+        ExecutorService ex = oneProcessorExecutor(false);
+        Set<UserThread> threads = java.util.Collections.synchronizedSet(new HashSet<>());
+        Latch ran = new Latch(100);
+        // The submitting task computes on the only processor, so all 100 wait in the queue and
+        // its runner takes them one by one when it is done: no thread is started for them.
+        ex.execute(() -> {
+            threads.add(UserThread.current());
+            for (int i = 0; i < 100; i++) {
+                ex.execute(() -> {
+                    threads.add(UserThread.current());
+                    ran.countDown();
+                });
+            }
+        });
+        assertTrue(ran.await(HANG), "every queued task ran");
+        assertEquals(1, threads.size(), "one runner ran the submitter and the 100 tasks queued behind it");
+        ex.shutdown();
+        assertTrue(ex.awaitTermination(HANG.toSeconds(), TimeUnit.SECONDS));
+        Scheduler s = ((ActivationsExecutor) ex).scheduler();
+        TestSupport.awaitCondition("the runner to end once the queue is empty", () -> s.stats().liveThreads() == 0);
+    }
+
+    @Test
+    void aRunnerThatParksLetsAnotherRunnerTakeTheQueue() throws Exception {
+        ExecutorService ex = oneProcessorExecutor(false);
+        // One processor: the first task waits for the second, queued behind it. A pool of one
+        // runner would deadlock here; the parked runner makes room for a second one.
+        Latch second = new Latch(1);
+        Future<String> first = ex.submit(() -> {
+            second.await();
+            return "released";
+        });
+        Future<?> releaser = ex.submit(second::countDown);
+        assertEquals("released", first.get(HANG.toSeconds(), TimeUnit.SECONDS));
+        assertNull(releaser.get(HANG.toSeconds(), TimeUnit.SECONDS));
+        ex.shutdown();
+        assertTrue(ex.awaitTermination(HANG.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aRunnerBlockedInTheKernelLetsAnotherRunnerTakeTheQueue() throws Exception {
+        ExecutorService ex = oneProcessorExecutor(true);
+        AtomicReference<String> order = new AtomicReference<>("");
+        Latch queued = new Latch(1);
+        // The first task blocks its carrier (bracketed) until the second has run: only a second
+        // runner on the processor the kernel hands off can run it.
+        Future<?> blocker = ex.submit(() -> {
+            queued.await();
+            long until = System.nanoTime() + HANG.toNanos();
+            UserThread.blocking(() -> {
+                while (!order.get().contains("second") && System.nanoTime() < until) {
+                    Thread.sleep(1); // the carrier sleeps: a kernel block, not a user-level park
+                }
+                return null;
+            });
+            order.accumulateAndGet(" first", String::concat);
+            return null;
+        });
+        Future<?> second = ex.submit(() -> order.accumulateAndGet("second", String::concat));
+        queued.countDown();
+        blocker.get(HANG.toSeconds(), TimeUnit.SECONDS);
+        second.get(HANG.toSeconds(), TimeUnit.SECONDS);
+        assertEquals("second first", order.get(), "the queued task ran while the first runner was blocked in the kernel");
+    }
+
+    @Test
+    void anInterruptForACancelledTaskNeverReachesTheNextTaskOnItsRunner() throws Exception {
+        ExecutorService ex = oneProcessorExecutor(false);
+        for (int round = 0; round < 20; round++) {
+            Latch started = new Latch(1);
+            AtomicReference<Boolean> nextSawInterrupt = new AtomicReference<>();
+            AtomicReference<UserThread> firstRunner = new AtomicReference<>();
+            AtomicReference<UserThread> nextRunner = new AtomicReference<>();
+            Future<?> first = ex.submit(() -> {
+                firstRunner.set(UserThread.current());
+                started.countDown();
+                while (!UserThread.current().isInterrupted()) {
+                    UserThread.yield(); // computes (no park): the next task stays queued behind it
+                }
+            });
+            Future<?> next = ex.submit(() -> {
+                nextRunner.set(UserThread.current());
+                nextSawInterrupt.set(UserThread.current().isInterrupted());
+            });
+            started.await();
+            assertTrue(first.cancel(true));
+            next.get(HANG.toSeconds(), TimeUnit.SECONDS);
+            assertSame(firstRunner.get(), nextRunner.get(), "the next task ran on the cancelled task's runner");
+            assertFalse(nextSawInterrupt.get(), "round " + round + ": the cancel's interrupt leaked into the next task");
+        }
     }
 
     @Test

@@ -40,8 +40,9 @@ import org.junit.jupiter.api.Test;
  *       {@link Kernel#close()} then leaves no carrier (and no timer thread) alive;</li>
  *   <li>closing a kernel with an attached scheduler fails what can no longer finish instead
  *       of hanging: {@code join()} (already waiting or called later) throws
- *       {@link IllegalStateException}, a pending task's future fails, and new threads and
- *       tasks are refused.</li>
+ *       {@link IllegalStateException}, a pending task's future fails, so do the futures of
+ *       tasks still queued behind a busy runner (they never run), and new threads and tasks
+ *       are refused.</li>
  * </ul>
  */
 class FaultTest extends RuntimeTestBase {
@@ -185,6 +186,40 @@ class FaultTest extends RuntimeTestBase {
         TestSupport.assertNoCarriersAlive(name);
         awaitCondition("the scheduler's timer thread to stop", () -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().equals(schedulerName + "-timer") && t.isAlive()));
+    }
+
+    @Test
+    void closingTheKernelFailsExecutorTasksStillQueued() throws Exception {
+        Kernel k = Kernel.builder().processors(1).blockingDetection(false).name(kernel.name() + "-queued").build();
+        Scheduler s = track(Scheduler.builder().kernel(k).name("doomed-queue").policy(policy()).build());
+        ExecutorService ex = Activations.newExecutor(s);
+        AtomicInteger spins = new AtomicInteger();
+        // Computes on the only processor (safepoints, no park): the tasks below stay queued
+        // behind its runner until the kernel closes.
+        Future<?> spinner = ex.submit(() -> {
+            while (true) {
+                spins.incrementAndGet();
+                UserThread.checkpoint();
+            }
+        });
+        awaitCondition("the spinner to hold the processor", () -> spins.get() > 0);
+        AtomicInteger ran = new AtomicInteger();
+        List<Future<?>> queued = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            queued.add(ex.submit(ran::incrementAndGet));
+        }
+
+        k.close();
+
+        for (Future<?> f : queued) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(HANG.toSeconds(), TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, e.getCause());
+        }
+        assertThrows(ExecutionException.class, () -> spinner.get(HANG.toSeconds(), TimeUnit.SECONDS));
+        assertEquals(0, ran.get(), "a queued task never ran");
+        assertThrows(RejectedExecutionException.class, () -> ex.execute(() -> { }), "no new tasks on a closed kernel");
+        assertTimeoutPreemptively(HANG, ex::close, "closing the executor waits for nothing that can never finish");
+        assertTrue(ex.isTerminated());
     }
 
     @Test
