@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * wait for all of them: what a server's request fan-out costs. Tasks per second.
  *
  * <p>Each kind's natural executor: a fixed pool of one platform thread per processor, the
- * JDK's thread-per-task virtual executor, {@link Activations#newExecutor} (a user thread per
- * task on a private kernel), and a {@link ForkJoinPool}.
+ * JDK's thread-per-task virtual executor, {@link Activations#newExecutor} (runner user threads
+ * on a private kernel), and a {@link ForkJoinPool}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -6,7 +6,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Entry points: executors whose tasks run as {@link UserThread}s.
+ * Entry points: executors whose tasks run on {@link UserThread}s (runners: one per processor
+ * while they compute, one more for each that waits).
  *
  * <p>Needs the JVM flag {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} on the class
  * path, or {@code --add-exports java.base/jdk.internal.vm=dev.activations.runtime} on the module

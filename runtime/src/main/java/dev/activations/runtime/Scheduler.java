@@ -101,7 +101,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         return UserThread.builder().scheduler(this).start(task);
     }
 
-    /** An unstarted thread of this scheduler with the defaults (the executor's per-task path, without a builder). */
+    /** An unstarted thread of this scheduler with the defaults (the executor's runners, without a builder). */
     UserThread newThread(Runnable task) {
         checkOpen();
         return new UserThread(this, null, UserThread.NORM_PRIORITY, task, null);

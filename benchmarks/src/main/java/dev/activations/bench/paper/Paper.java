@@ -463,7 +463,7 @@ public final class Paper {
         Map<String, Double> sc = scores(m);
         Section s = new Section("Executor throughput",
                 "100 000 tiny tasks submitted from one thread, then a wait for all. Platform: a fixed pool of one "
-                        + "thread per core; virtual: a thread per task; Activations: a user thread per task.");
+                        + "thread per core; virtual: a thread per task; Activations: runner user threads (one per processor, more while some wait).");
         Table t = new Table("Tasks per second (millions)", "", "Activations", "virtual threads",
                 "platform threads (fixed pool)", "ForkJoinPool");
         t.row("this machine", get(sc, "activations") / 1e6, get(sc, "virtual") / 1e6, get(sc, "platform") / 1e6,
