@@ -21,8 +21,9 @@ import java.lang.invoke.VarHandle;
  *       it is the last one, by winning that same CAS.</li>
  *   <li>A slot is rewritten only by a push to index {@code i + CAPACITY}, which needs
  *       {@code top > i}: after whoever took {@code i} is done with it. Slots are cleared by
- *       whoever took them, with a CAS from the element they took, so a late clear never erases
- *       a newer push.</li>
+ *       whoever took them: a thief (or the owner winning the last one) with a CAS from the
+ *       element it took, so a late clear never erases a newer push; the owner popping above
+ *       {@code top} with a plain store (no other taker can be at that index).</li>
  * </ul>
  *
  * <h2>Ordering</h2>
@@ -67,6 +68,9 @@ final class SpawnDeque {
     /** Owner: the newest thread, or null if empty (or a thief won the last one). */
     UserThread pop() {
         long b = (long) BOTTOM.getOpaque(this) - 1;
+        if (b < (long) TOP.getAcquire(this)) {
+            return null; // empty, and top only grows: skip the fence below (every dispatch asks)
+        }
         BOTTOM.setVolatile(this, b);
         long t = (long) TOP.getVolatile(this);
         if (t > b) {
@@ -76,7 +80,7 @@ final class SpawnDeque {
         int i = (int) b & MASK;
         UserThread u = (UserThread) SLOT.getAcquire(slots, i);
         if (t < b) {
-            SLOT.compareAndSet(slots, i, u, null); // ours alone: no thief reaches b while top < b
+            SLOT.setRelease(slots, i, null); // ours alone: no thief reaches b while top < b
             return u;
         }
         boolean won = TOP.compareAndSet(this, t, t + 1); // the last one: race the thieves for it
