@@ -151,6 +151,20 @@ final class ActivationsExecutor extends AbstractExecutorService {
     }
 
     /**
+     * A runner is leaving or waiting: if tasks are queued, starts another if too few are free;
+     * if the scheduler has closed, fails the queue instead.
+     */
+    private void serveQueue() {
+        if (!queue.isEmpty()) {
+            try {
+                startRunnerIfNeeded();
+            } catch (IllegalStateException closed) {
+                abandonQueue(closed);
+            }
+        }
+    }
+
+    /**
      * Starts one more runner, counted in {@code runners} by the caller. Throws
      * IllegalStateException if the scheduler has closed: the caller then fails the queue
      * ({@link #abandonQueue}), since no runner will come for it.
@@ -223,13 +237,7 @@ final class ActivationsExecutor extends AbstractExecutorService {
                     } catch (RuntimeException | Error e) {
                         current = null;
                         runners.decrementAndGet();
-                        if (!queue.isEmpty()) {
-                            try {
-                                startRunnerIfNeeded();
-                            } catch (IllegalStateException closed) {
-                                abandonQueue(closed);
-                            }
-                        }
+                        serveQueue();
                         throw e;
                     }
                     current = null;
@@ -248,13 +256,7 @@ final class ActivationsExecutor extends AbstractExecutorService {
         /** This runner parks inside a task: one fewer is free to take tasks. Runs on the runner. */
         void parking() {
             waiting.incrementAndGet();
-            if (!queue.isEmpty()) {
-                try {
-                    startRunnerIfNeeded();
-                } catch (IllegalStateException closed) {
-                    abandonQueue(closed);
-                }
-            }
+            serveQueue();
         }
 
         /** This runner resumed from its park. */
