@@ -202,6 +202,20 @@ final class ActivationsExecutor extends AbstractExecutorService {
     }
 
     /**
+     * A runner found the queue empty: it leaves the count, then re-checks the queue (pairs with
+     * execute's queue-then-count). Returns false if a task came meanwhile and too few other
+     * runners are free, in which case the caller is counted again and must take it.
+     */
+    boolean runnerLeaves() {
+        runners.decrementAndGet();
+        if (queue.isEmpty()) {
+            return true;
+        }
+        int r = runners.get();
+        return r - waiting.get() >= parallelism || !runners.compareAndSet(r, r + 1);
+    }
+
+    /**
      * A runner thread's body: runs queued tasks until the queue is empty, then leaves (see the
      * class comment for the hand-over with {@code execute}). A failing {@code execute}d task
      * ends its runner, as in {@code ThreadPoolExecutor}, so the thread's uncaught-exception
@@ -242,13 +256,8 @@ final class ActivationsExecutor extends AbstractExecutorService {
                     }
                     current = null;
                 }
-                runners.decrementAndGet(); // then re-check the queue: pairs with execute's queue-then-count
-                if (queue.isEmpty()) {
+                if (runnerLeaves()) {
                     return;
-                }
-                int r = runners.get();
-                if (r - waiting.get() >= parallelism || !runners.compareAndSet(r, r + 1)) {
-                    return; // enough others are left to take it
                 }
             }
         }

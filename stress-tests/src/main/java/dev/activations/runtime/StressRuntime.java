@@ -38,10 +38,32 @@ final class StressRuntime {
             .uncaughtExceptionHandler(StressRuntime::uncaught)
             .build();
 
+    /**
+     * A third kernel with a single processor, for tests whose race needs the executor's runner
+     * count at its limit (one runner per processor). Built only by the tests that use it.
+     */
+    static final class OneProcessor {
+        static final Kernel KERNEL = Kernel.builder().processors(1).name("jcstress-one").build();
+        static final Scheduler SCHEDULER = Scheduler.builder()
+                .kernel(KERNEL)
+                .name("jcstress-one")
+                .uncaughtExceptionHandler(StressRuntime::uncaught)
+                .build();
+
+        private OneProcessor() {
+        }
+
+        /** {@link StressRuntime#errors()} plus this scheduler's failed upcalls. */
+        static long errors() {
+            return StressRuntime.errors() + SCHEDULER.space().stats().upcallFailures();
+        }
+    }
+
     private StressRuntime() {
     }
 
-    private static void uncaught(Thread carrier, Throwable e) {
+    /** Counts and prints an exception that escaped a user thread (tests with a scheduler of their own use it too). */
+    static void uncaught(Thread carrier, Throwable e) {
         UNCAUGHT.incrementAndGet();
         System.err.println("user thread failed on " + carrier.getName() + ": " + e);
         e.printStackTrace();
