@@ -1,7 +1,5 @@
 package dev.activations.runtime;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +16,7 @@ import java.util.List;
  * still in cache) and one stripe.
  *
  * <h2>Structure and locking</h2>
- * {@link #STRIPES} doubly-linked lists, each guarded by its own spin lock ({@link Stripe}). A member is put into a
+ * {@link #STRIPES} doubly-linked lists, each guarded by its own spin lock ({@link SpinLock}). A member is put into a
  * stripe picked round-robin by a racy counter (any stripe is correct; the spread only lowers
  * contention) and remembers it. Invariant, under the stripe's lock: a member is in the set iff
  * its {@code stripe} is that stripe's index; {@code count} is the length of that stripe's list.
@@ -42,46 +40,18 @@ final class LiveSet<T extends LiveSet.Member> {
     }
 
     /**
-     * One list and its lock: a test-and-test-and-set spin lock, not a monitor. Held for a few
-     * instructions with no call out, so spinning is short; and a carrier never blocks in the OS
-     * here, where the kernel's monitor would see it BLOCKED and might hand its VP off.
+     * One list and its lock: a {@link SpinLock}, not a monitor. Held for a few instructions
+     * with no call out; and a carrier never blocks in the OS here, where the kernel's monitor
+     * would see it BLOCKED and might hand its VP off.
      */
-    private static final class Stripe {
-        private static final VarHandle LOCKED;
-
-        static {
-            try {
-                LOCKED = MethodHandles.lookup().findVarHandle(Stripe.class, "locked", int.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
+    private static final class Stripe extends SpinLock {
         final int index;
-        @SuppressWarnings("unused") private volatile int locked;
         Member head;
         int count;
         @SuppressWarnings("unused") long p1, p2, p3, p4, p5, p6, p7; // keeps stripes off each other's cache lines
 
         Stripe(int index) {
             this.index = index;
-        }
-
-        void lock() {
-            int spins = 0;
-            while (!LOCKED.compareAndSet(this, 0, 1)) { // acquire: pairs with the release in unlock
-                do {
-                    if (++spins < 64) {
-                        Thread.onSpinWait();
-                    } else {
-                        Thread.yield(); // the holder's OS thread may have been descheduled
-                    }
-                } while (locked != 0);
-            }
-        }
-
-        void unlock() {
-            LOCKED.setRelease(this, 0);
         }
     }
 
@@ -98,7 +68,7 @@ final class LiveSet<T extends LiveSet.Member> {
     /** Adds {@code m}, which must not be in any set. */
     void add(T m) {
         Stripe s = stripes[cursor++ & (STRIPES - 1)];
-        s.lock();
+        s.acquire();
         try {
             if (m.stripe >= 0) {
                 throw new IllegalStateException(m + " is already in a live set");
@@ -112,7 +82,7 @@ final class LiveSet<T extends LiveSet.Member> {
             s.head = m;
             s.count++;
         } finally {
-            s.unlock();
+            s.release();
         }
     }
 
@@ -125,7 +95,7 @@ final class LiveSet<T extends LiveSet.Member> {
             return false;
         }
         Stripe s = stripes[i];
-        s.lock();
+        s.acquire();
         try {
             if (m.stripe != i) {
                 return false; // removed by another thread meanwhile
@@ -146,18 +116,18 @@ final class LiveSet<T extends LiveSet.Member> {
             s.count--;
             return true;
         } finally {
-            s.unlock();
+            s.release();
         }
     }
 
     int size() {
         int n = 0;
         for (Stripe s : stripes) {
-            s.lock();
+            s.acquire();
             try {
                 n += s.count;
             } finally {
-                s.unlock();
+                s.release();
             }
         }
         return n;
@@ -165,13 +135,13 @@ final class LiveSet<T extends LiveSet.Member> {
 
     boolean isEmpty() {
         for (Stripe s : stripes) {
-            s.lock();
+            s.acquire();
             try {
                 if (s.count != 0) {
                     return false;
                 }
             } finally {
-                s.unlock();
+                s.release();
             }
         }
         return true;
@@ -182,13 +152,13 @@ final class LiveSet<T extends LiveSet.Member> {
     List<T> snapshot() {
         List<T> all = new ArrayList<>();
         for (Stripe s : stripes) {
-            s.lock();
+            s.acquire();
             try {
                 for (Member m = s.head; m != null; m = m.nextLive) {
                     all.add((T) m);
                 }
             } finally {
-                s.unlock();
+                s.release();
             }
         }
         return all;
