@@ -5,6 +5,9 @@ public final class Bench {
     /** Every fork needs it: the runtime and {@link Floor} use {@code jdk.internal.vm.Continuation}. */
     public static final String ADD_EXPORTS = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED";
 
+    /** For kernels built with {@code pinCarriers(true)} (sched_setaffinity through the FFM API). */
+    public static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
     /** The JDK's virtual-thread scheduler parallelism, fixed at JVM start. */
     public static final String VT_PARALLELISM = "-Djdk.virtualThreadScheduler.parallelism=";
 

@@ -41,11 +41,14 @@ import java.util.function.UnaryOperator;
  * the machine lowers it for every impl alike, and a core that runs faster under load than during
  * the calibration (clock scaling) can push it a little above 1.
  *
- * <p>impl values beyond the usual three: {@code activations-nodetect} runs on a kernel built
- * with {@code blockingDetection(false)}: user-level threads on carriers that never give their
- * processor away while blocked, the paper's "original FastThreads"; {@code
- * activations-unbracketed} reads without {@code UserThread.blocking}, so only the monitor's
- * sampling of the carrier can see the block. The computation passes a safepoint
+ * <p>Every Activations case runs on a kernel built with {@code pinCarriers(true)} (each VP's
+ * carrier pinned to its own CPU: a VP is a processor, as in the paper), except {@code
+ * activations-unpinned}, the same as {@code activations} on an unpinned kernel, which shows
+ * what Linux's placement of the carriers costs. Other impl values beyond the usual three:
+ * {@code activations-nodetect} runs on a kernel built with {@code blockingDetection(false)}:
+ * user-level threads on carriers that never give their processor away while blocked, the
+ * paper's "original FastThreads"; {@code activations-unbracketed} reads without {@code
+ * UserThread.blocking}, so only the monitor's sampling of the carrier can see the block. The computation passes a safepoint
  * ({@code UserThread.checkpoint()}) about every millisecond, as DESIGN.md asks of long loops: an
  * unbracketed thread whose processor was handed off while it blocked stops there, instead of
  * computing on beside the processor's new carrier for the rest of the step.
@@ -54,7 +57,7 @@ import java.util.function.UnaryOperator;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 3, jvmArgsAppend = Bench.ADD_EXPORTS)
+@Fork(value = 3, jvmArgsAppend = {Bench.ADD_EXPORTS, Bench.NATIVE_ACCESS})
 @State(Scope.Benchmark)
 public class BlockingMix {
     static final int WORKERS_PER_PROCESSOR = 6;
@@ -68,8 +71,9 @@ public class BlockingMix {
 
     public static final String NODETECT = "activations-nodetect";
     public static final String UNBRACKETED = "activations-unbracketed";
+    public static final String UNPINNED = "activations-unpinned";
 
-    @Param({"platform", "virtual", "activations", NODETECT, UNBRACKETED})
+    @Param({"platform", "virtual", "activations", NODETECT, UNBRACKETED, UNPINNED})
     public String impl;
 
     private int processors;
@@ -93,9 +97,9 @@ public class BlockingMix {
     public void setup() throws IOException, InterruptedException {
         processors = Runtime.getRuntime().availableProcessors();
         calibrate();
-        UnaryOperator<Kernel.Builder> kernel = impl.equals(NODETECT)
-                ? b -> b.blockingDetection(false)
-                : UnaryOperator.identity();
+        boolean pin = !impl.equals(UNPINNED);
+        boolean detect = !impl.equals(NODETECT);
+        UnaryOperator<Kernel.Builder> kernel = b -> b.blockingDetection(detect).pinCarriers(pin);
         boolean bracket = !impl.equals(UNBRACKETED);
         kind = Kind.create(impl.startsWith(Kind.ACTIVATIONS) ? Kind.ACTIVATIONS : impl, 0, kernel);
         int n = WORKERS_PER_PROCESSOR * processors;

@@ -97,6 +97,14 @@ public final class Activation extends Thread {
 
     // --- written once by this carrier at start ---
     volatile int tid = -1;
+    /**
+     * CPU this carrier is pinned to, or -1 (pinning kernels only). Written by this carrier
+     * before an upcall and by the monitor's hand-off under the kernel lock; the two can race only
+     * if the monitor hands off a carrier that is between its assignment and its upcall, and then
+     * the loser leaves a stale affinity until the carrier's next assignment: a placement hint,
+     * never a correctness property.
+     */
+    volatile int pinnedCpu = -1;
 
     /** The runtime's per-carrier context; read and written by this carrier only. */
     private Object attachment;

@@ -51,6 +51,12 @@ import java.util.concurrent.locks.LockSupport;
  * An idle VP lingers with its space for {@code idleHysteresis} (unless another space is owed
  * it), so a space that goes idle for a moment does not lose its processors.
  *
+ * <h2>CPU pinning ({@code pinCarriers(true)}, Linux)</h2>
+ * A carrier pins itself to its VP's CPU ({@link CpuAffinity#cpuFor}) in {@link #deliver},
+ * before the upcall, unless it is pinned there already; {@link #handOff} lets the blocked
+ * carrier loose on every CPU, so when its call returns it runs wherever a core is free instead
+ * of competing with the VP's new carrier. Affinity is a hint: nothing above depends on it.
+ *
  * <h2>Rejected designs</h2>
  * A lock-free allocator (CAS on per-VP owner words) made the preempt/hand-off/linger races
  * hard to reason about for no measurable gain: the lock is taken per allocation event, not
@@ -69,6 +75,8 @@ public final class Kernel implements AutoCloseable {
     private final long keepAliveNanos;
     private final boolean blockingDetection;
     private final boolean shared;
+    /** Pins each VP's carrier to a CPU; null unless built with {@code pinCarriers(true)}. */
+    private final CpuAffinity affinity;
 
     /** The allocation lock. */
     private final Object lock = new Object();
@@ -106,6 +114,7 @@ public final class Kernel implements AutoCloseable {
     private final LongAdder handOffCount = new LongAdder();
     private final LongAdder refusedHandOffCount = new LongAdder();
     private final LongAdder preemptionCount = new LongAdder();
+    private final LongAdder affinityFailureCount = new LongAdder();
 
     private Kernel(Builder b, boolean shared) {
         this.name = b.name != null ? b.name : "kernel-" + KERNELS.incrementAndGet();
@@ -121,6 +130,7 @@ public final class Kernel implements AutoCloseable {
         this.keepAliveNanos = b.keepAlive.toNanos();
         this.blockingDetection = b.blockingDetection;
         this.shared = shared;
+        this.affinity = b.pinCarriers ? CpuAffinity.open() : null;
         this.processors = new VirtualProcessor[processorCount];
         for (int i = 0; i < processorCount; i++) {
             processors[i] = new VirtualProcessor(this, i);
@@ -200,6 +210,23 @@ public final class Kernel implements AutoCloseable {
         return blockingDetection;
     }
 
+    /** Whether each VP's carrier is pinned to a CPU ({@link Builder#pinCarriers}). */
+    public boolean pinsCarriers() {
+        return affinity != null;
+    }
+
+    /**
+     * The CPU VP {@code vp} is pinned to, from {@code 0}; -1 if this kernel does not pin.
+     *
+     * @throws IllegalArgumentException if vp is not between 0 and processors - 1
+     */
+    public int cpuOf(int vp) {
+        if (vp < 0 || vp >= processorCount) {
+            throw new IllegalArgumentException("vp must be between 0 and " + (processorCount - 1) + ", was " + vp);
+        }
+        return affinity == null ? -1 : affinity.cpuFor(vp);
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -214,7 +241,7 @@ public final class Kernel implements AutoCloseable {
             return new KernelStats(processorCount, busy, alive.size(), peakActivations, blockedNow,
                     processorAddedCount.sum(), processorPreemptedCount.sum(), activationBlockedCount.sum(),
                     activationUnblockedCount.sum(), handOffCount.sum(), refusedHandOffCount.sum(),
-                    preemptionCount.sum(), List.copyOf(ss));
+                    preemptionCount.sum(), affinityFailureCount.sum(), List.copyOf(ss));
         }
     }
 
@@ -446,6 +473,9 @@ public final class Kernel implements AutoCloseable {
 
     private Object deliver(Activation a, Assignment as) {
         AddressSpace s = as.space();
+        if (affinity != null) {
+            pin(a, as.vp());
+        }
         try {
             if (as.blocked() == null) {
                 processorAddedCount.increment();
@@ -461,6 +491,18 @@ public final class Kernel implements AutoCloseable {
             s.upcallFailures.increment();
             reportUpcallFailure(s, e);
             return null;
+        }
+    }
+
+    /** Runs on carrier {@code a}: pins it to {@code vp}'s CPU unless it is there already. */
+    private void pin(Activation a, VirtualProcessor vp) {
+        int cpu = affinity.cpuFor(vp.id());
+        if (a.pinnedCpu != cpu) {
+            a.pinnedCpu = cpu;
+            if (!affinity.pinCurrent(cpu)) {
+                a.pinnedCpu = -1;
+                affinityFailureCount.increment();
+            }
         }
     }
 
@@ -606,6 +648,12 @@ public final class Kernel implements AutoCloseable {
             a.blockedThread = thread;
             a.blockedAt = System.nanoTime();
             a.processor = null;
+            if (affinity != null && a.pinnedCpu >= 0) {
+                a.pinnedCpu = -1; // the blocked carrier returns on any CPU, not on its old VP's
+                if (!affinity.release(a.tid)) {
+                    affinityFailureCount.increment();
+                }
+            }
             blockedNow++;
             handOffCount.increment();
             Activation b = spares.isEmpty() ? newActivation() : spares.pop();
@@ -851,6 +899,7 @@ public final class Kernel implements AutoCloseable {
         private Duration idleHysteresis = Duration.ofMillis(2);
         private Duration keepAlive = Duration.ofSeconds(30);
         private boolean blockingDetection = true;
+        private boolean pinCarriers;
         private String name;
 
         private Builder() {
@@ -921,6 +970,22 @@ public final class Kernel implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether each VP's carrier is pinned to a CPU (default false). On, VP {@code i} runs on
+         * the {@code i}-th CPU the process may use (wrapping around when there are more VPs than
+         * CPUs): a carrier pins itself when it is given a VP, and a carrier whose VP is handed off
+         * while it blocks is let loose on every CPU again. Without pinning Linux may queue a VP's
+         * carrier behind another thread on one core while the other core idles (measured in
+         * BlockingMix: see the README). Linux only, through the FFM API: start java with
+         * {@code --enable-native-access=dev.activations.kernel} ({@code ALL-UNNAMED} on the class
+         * path). Pinning suits a kernel that owns the machine's processors; two pinning kernels in
+         * one JVM share the same CPUs.
+         */
+        public Builder pinCarriers(boolean on) {
+            this.pinCarriers = on;
+            return this;
+        }
+
         /** Name used for carrier threads and diagnostics; not blank. */
         public Builder name(String name) {
             if (name == null || name.isBlank()) {
@@ -934,6 +999,8 @@ public final class Kernel implements AutoCloseable {
          * Builds the kernel and starts its monitor (carriers start on demand).
          *
          * @throws IllegalArgumentException if maxActivations is below processors
+         * @throws IllegalStateException with {@code pinCarriers(true)}, if native access is not enabled
+         * @throws UnsupportedOperationException with {@code pinCarriers(true)}, not on Linux
          */
         public Kernel build() {
             return new Kernel(this, false);

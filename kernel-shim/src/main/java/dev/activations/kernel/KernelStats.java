@@ -17,6 +17,8 @@ import java.util.List;
  * @param handOffs            VPs handed from a blocked activation to a fresh one
  * @param refusedHandOffs     hand-offs not done because maxActivations was reached
  * @param preemptions         preemptions requested (reallocation and downcall)
+ * @param affinityFailures    CPU pinning calls Linux refused (kernels built with
+ *                            {@code pinCarriers(true)}; the carrier then runs unpinned)
  * @param spaces              per-space snapshots
  */
 public record KernelStats(
@@ -32,5 +34,6 @@ public record KernelStats(
         long handOffs,
         long refusedHandOffs,
         long preemptions,
+        long affinityFailures,
         List<SpaceStats> spaces) {
 }

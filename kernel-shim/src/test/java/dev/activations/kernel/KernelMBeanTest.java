@@ -60,6 +60,7 @@ class KernelMBeanTest {
             assertEquals(3, server.getAttribute(name, "Processors"));
             assertEquals(50, server.getAttribute(name, "MaxActivations"));
             assertEquals(true, server.getAttribute(name, "BlockingDetection"));
+            assertEquals(false, server.getAttribute(name, "PinsCarriers"));
 
             IdleSpace upcalls = new IdleSpace();
             AddressSpace s = k.attach("space-a", 6, upcalls);
@@ -71,6 +72,7 @@ class KernelMBeanTest {
             assertTrue((Long) server.getAttribute(name, "ProcessorAdded") >= 1);
             assertEquals(0L, server.getAttribute(name, "HandOffs"));
             assertEquals(0L, server.getAttribute(name, "RefusedHandOffs"));
+            assertEquals(0L, server.getAttribute(name, "AffinityFailures"));
             CompositeData[] spaces = (CompositeData[]) server.getAttribute(name, "Spaces");
             assertEquals(1, spaces.length);
             assertEquals("space-a", spaces[0].get("name"));

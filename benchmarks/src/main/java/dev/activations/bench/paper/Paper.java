@@ -476,13 +476,16 @@ public final class Paper {
     }
 
     private Section blocking() throws Exception {
-        List<String> impls = List.of("activations", BlockingMix.UNBRACKETED, BlockingMix.NODETECT, "virtual", "platform");
+        List<String> impls = List.of("activations", BlockingMix.UNPINNED, BlockingMix.UNBRACKETED, BlockingMix.NODETECT,
+                "virtual", "platform");
         List<Measurement> m = jmh.run(new Jmh.Run(BlockingMix.class).param("impl", impls.toArray(String[]::new)).slow());
         Section s = new Section("Figure 3: computation that blocks in the kernel",
                 "Six threads per core, each looping over about 20 ms of computation and a 10 ms read of a named "
                         + "pipe (FileInputStream: the read holds its carrier, for virtual threads too). There is "
                         + "always computation ready, so a system that keeps its processors busy while threads block "
-                        + "reaches utilization 1. activations-nodetect: the kernel's blocking detection off (plain "
+                        + "reaches utilization 1. Activations kernels pin each VP's carrier to its own CPU "
+                        + "(pinCarriers(true)); activations-unpinned: the same without pinning, carriers placed by "
+                        + "Linux. activations-nodetect: the kernel's blocking detection off (plain "
                         + "user-level threads on carriers); activations-unbracketed: no UserThread.blocking bracket, "
                         + "so only the monitor's sampling can see the block.");
         Table t = new Table("Work done while threads block", "impl", "steps/s", "utilization");
