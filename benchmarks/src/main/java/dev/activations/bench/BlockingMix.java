@@ -48,8 +48,8 @@ import java.util.function.UnaryOperator;
  * {@code activations-nodetect} runs on a kernel built with {@code blockingDetection(false)}:
  * user-level threads on carriers that never give their processor away while blocked, the
  * paper's "original FastThreads"; {@code activations-unbracketed} reads without {@code
- * UserThread.blocking}, so only the monitor's sampling of the carrier can see the block. The computation passes a safepoint
- * ({@code UserThread.checkpoint()}) about every millisecond, as DESIGN.md asks of long loops: an
+ * UserThread.blocking}, so only the monitor's sampling of the carrier can see the block. The
+ * computation passes a safepoint ({@code UserThread.checkpoint()}) about every millisecond, as DESIGN.md asks of long loops: an
  * unbracketed thread whose processor was handed off while it blocked stops there, instead of
  * computing on beside the processor's new carrier for the rest of the step.
  */

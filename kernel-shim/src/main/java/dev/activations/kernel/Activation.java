@@ -97,6 +97,8 @@ public final class Activation extends Thread {
 
     // --- written once by this carrier at start ---
     volatile int tid = -1;
+
+    // --- CPU pinning: this carrier before an upcall, the monitor's hand-off under the lock ---
     /**
      * CPU this carrier is pinned to, or -1 (pinning kernels only). Written by this carrier
      * before an upcall and by the monitor's hand-off under the kernel lock; the two can race only

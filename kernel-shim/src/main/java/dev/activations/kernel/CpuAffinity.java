@@ -29,6 +29,8 @@ final class CpuAffinity {
     private static final int MASK_BYTES = 128;
     /** Thread id 0: the calling thread. */
     private static final int SELF = 0;
+    /** What every refusal of {@link #open} tells the user to do instead. */
+    private static final String INSTEAD = " (or build the kernel with pinCarriers(false))";
 
     private final MethodHandle setAffinity;
     /** CPUs this process may run on at {@link #open}, ascending. Never empty. */
@@ -48,13 +50,12 @@ final class CpuAffinity {
     static CpuAffinity open() {
         String os = System.getProperty("os.name", "?");
         if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
-            throw new UnsupportedOperationException("pinCarriers(true) needs Linux sched_setaffinity; this is " + os
-                    + ": build the kernel with pinCarriers(false)");
+            throw new UnsupportedOperationException("pinCarriers(true) needs Linux sched_setaffinity; this is " + os + INSTEAD);
         }
         Module self = CpuAffinity.class.getModule();
         if (!self.isNativeAccessEnabled()) {
             throw new IllegalStateException("pinCarriers(true) calls sched_setaffinity through the FFM API: start java with --enable-native-access="
-                    + (self.isNamed() ? self.getName() : "ALL-UNNAMED") + " (or build the kernel with pinCarriers(false))");
+                    + (self.isNamed() ? self.getName() : "ALL-UNNAMED") + INSTEAD);
         }
         Linker linker = Linker.nativeLinker();
         SymbolLookup libc = linker.defaultLookup();
@@ -68,8 +69,7 @@ final class CpuAffinity {
             MemorySegment mask = arena.allocate(MASK_BYTES);
             int rc = (int) get.invokeExact(SELF, (long) MASK_BYTES, mask);
             if (rc != 0) {
-                throw new UnsupportedOperationException("sched_getaffinity failed (rc " + rc
-                        + "): build the kernel with pinCarriers(false)");
+                throw new UnsupportedOperationException("sched_getaffinity failed (rc " + rc + ")" + INSTEAD);
             }
             allowed = cpus(mask);
         } catch (RuntimeException | Error e) {
@@ -78,15 +78,14 @@ final class CpuAffinity {
             throw new IllegalStateException("sched_getaffinity failed: " + t, t);
         }
         if (allowed.length == 0) {
-            throw new UnsupportedOperationException("sched_getaffinity reported no CPU: build the kernel with pinCarriers(false)");
+            throw new UnsupportedOperationException("sched_getaffinity reported no CPU" + INSTEAD);
         }
         return new CpuAffinity(set, allowed);
     }
 
     private static MemorySegment symbol(SymbolLookup libc, String name) {
         Optional<MemorySegment> s = libc.find(name);
-        return s.orElseThrow(() -> new UnsupportedOperationException("the C library has no " + name
-                + ": build the kernel with pinCarriers(false)"));
+        return s.orElseThrow(() -> new UnsupportedOperationException("the C library has no " + name + INSTEAD));
     }
 
     private static int[] cpus(MemorySegment mask) {
@@ -105,19 +104,14 @@ final class CpuAffinity {
         return allowed[vp % allowed.length];
     }
 
-    /** The CPUs this process could use at {@link #open}, ascending. */
-    int[] allowed() {
-        return allowed.clone();
-    }
-
     /** Pins the calling thread to {@code cpu}. False if Linux refused. */
     boolean pinCurrent(int cpu) {
         return apply(SELF, new int[] {cpu});
     }
 
-    /** Lets thread {@code tid} run on every allowed CPU again. False if Linux refused or tid is unknown (< 0). */
+    /** Lets thread {@code tid} run on every allowed CPU again. False if Linux refused or tid is unknown (<= 0). */
     boolean release(int tid) {
-        return tid >= 0 && tid != SELF && apply(tid, allowed);
+        return tid > SELF && apply(tid, allowed);
     }
 
     private boolean apply(int tid, int[] cpus) {
