@@ -5,6 +5,9 @@ public final class Bench {
     /** Every fork needs it: the runtime and {@link Floor} use {@code jdk.internal.vm.Continuation}. */
     public static final String ADD_EXPORTS = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED";
 
+    /** Every fork needs it too: the runtime's Java threads (JDK virtual-thread internals). */
+    public static final String ADD_OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+
     /** For kernels built with {@code pinCarriers(true)} (sched_setaffinity through the FFM API). */
     public static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 

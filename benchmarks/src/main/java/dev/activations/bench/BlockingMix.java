@@ -57,7 +57,7 @@ import java.util.function.UnaryOperator;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 3, jvmArgsAppend = {Bench.ADD_EXPORTS, Bench.NATIVE_ACCESS})
+@Fork(value = 3, jvmArgsAppend = {Bench.ADD_EXPORTS, Bench.ADD_OPENS, Bench.NATIVE_ACCESS})
 @State(Scope.Benchmark)
 public class BlockingMix {
     static final int WORKERS_PER_PROCESSOR = 6;

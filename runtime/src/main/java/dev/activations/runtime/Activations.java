@@ -6,16 +6,22 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Entry points: executors whose tasks run on {@link UserThread}s (runners: one per processor
- * while they compute, one more for each that waits).
+ * Entry points: executors that run each task in its own Java thread (a real
+ * {@code java.lang.Thread} virtual thread whose scheduler is Activations): a drop-in for
+ * {@link java.util.concurrent.Executors#newVirtualThreadPerTaskExecutor()}. Ordinary
+ * {@code java.util.concurrent} code behaves as it does there ({@code Thread.currentThread()},
+ * {@code ThreadLocal}s, locks, interrupts, JUC blocking); what changes is the scheduling:
+ * processors shared by priority between executors, and none lost to a pinned or native
+ * blocking call.
  *
- * <p>Needs the JVM flag {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} on the class
- * path, or {@code --add-exports java.base/jdk.internal.vm=dev.activations.runtime} on the module
- * path; without it the first call throws {@link UnsupportedOperationException} naming the flag.
+ * <p>Needs the JVM flags {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED
+ * --add-opens java.base/java.lang=ALL-UNNAMED} on the class path ({@code =dev.activations.runtime}
+ * on the module path); without them the first call throws {@link UnsupportedOperationException}
+ * naming every flag.
  *
  * <pre>{@code
  * try (ExecutorService ex = Activations.newExecutor()) {
- *     Future<String> f = ex.submit(() -> "hello from a user thread");
+ *     Future<String> f = ex.submit(() -> "hello from " + Thread.currentThread());
  *     System.out.println(f.get());
  * }
  * }</pre>
@@ -33,7 +39,8 @@ public final class Activations {
 
     /**
      * An executor in a new address space of {@code kernel}. Closing the executor waits for its
-     * tasks and then detaches the space.
+     * tasks and then detaches the space (so does observing its termination through
+     * {@code isTerminated} or {@code awaitTermination}).
      *
      * @param name     name of the address space, not blank
      * @param priority 1 to 10: the space's share of processors against other spaces

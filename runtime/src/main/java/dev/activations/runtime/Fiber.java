@@ -12,14 +12,15 @@ import jdk.internal.vm.ContinuationScope;
  * native frame or a {@code Continuation.pin()} region cannot unmount: {@code suspend()} then
  * returns false and the caller must wait on the carrier instead.
  *
+ * <p>{@link #pin()}/{@link #unpin()} pin whatever continuation the caller runs in, a user
+ * thread's or a Java (virtual) thread's: used where a Java thread must not unmount (inside
+ * {@code UserThread.blocking} and {@code critical}, see {@link JavaTask}).
+ *
  * <p>Needs {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} at run time on the class
  * path ({@code =dev.activations.runtime} on the module path); without it the first use throws
- * {@link UnsupportedOperationException} naming the flag.
+ * {@link UnsupportedOperationException} naming every flag ({@link JvmFlags}).
  */
 final class Fiber {
-    static final String ADD_EXPORTS = "--add-exports java.base/jdk.internal.vm="
-            + (Fiber.class.getModule().isNamed() ? Fiber.class.getModule().getName() : "ALL-UNNAMED");
-
     /** Null when continuations are usable, else what the user must do. */
     private static final String UNAVAILABLE = probe();
 
@@ -42,6 +43,15 @@ final class Fiber {
     /** Suspends the calling fiber. Returns false, without suspending, if it is pinned. */
     static boolean suspend() {
         return Continuation.yield(Scope.SCOPE);
+    }
+
+    /** Pins the caller's continuation: until {@link #unpin()} it cannot unmount (nestable). */
+    static void pin() {
+        Continuation.pin();
+    }
+
+    static void unpin() {
+        Continuation.unpin();
     }
 
     /** The suspended body's stack, innermost frame first (empty while mounted or done). */
@@ -67,9 +77,7 @@ final class Fiber {
         try {
             return Scope.SCOPE != null ? null : "no continuation scope";
         } catch (IllegalAccessError | NoClassDefFoundError | ExceptionInInitializerError e) {
-            return "Activations runs user threads on jdk.internal.vm.Continuation and needs the JVM flag "
-                    + ADD_EXPORTS + ": add it to the java command line (or to surefire's argLine), or put "
-                    + "'Add-Exports: java.base/jdk.internal.vm' in an executable jar's manifest (" + e + ")";
+            return JvmFlags.missing(e.toString());
         }
     }
 

@@ -1,40 +1,45 @@
 package dev.activations.runtime;
 
-import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * One global FIFO (JCTools MPMC): threads run in the order they became ready, whichever
+ * One global FIFO ({@link ConcurrentLinkedQueue}): threads run in the order they became ready, whichever
  * processor is free takes the head. No per-processor state, so nothing to steal or drain.
  */
 final class GlobalFifoQueues extends ReadyQueues {
-    private final MpmcUnboundedXaddArrayQueue<UserThread> queue = new MpmcUnboundedXaddArrayQueue<>(1024);
+    private final ConcurrentLinkedQueue<Strand> queue = new ConcurrentLinkedQueue<>();
 
     GlobalFifoQueues(Scheduler s) {
         super(s);
     }
 
     @Override
-    void pushNew(Worker w, UserThread t) {
+    void pushNew(Worker w, Strand t) {
         queue.offer(t);
     }
 
     @Override
-    void pushWoken(Worker w, UserThread t) {
+    void pushWoken(Worker w, Strand t) {
         queue.offer(t);
     }
 
     @Override
-    void pushYielded(Worker w, UserThread t) {
+    void pushYielded(Worker w, Strand t) {
         queue.offer(t);
     }
 
     @Override
-    void pushExternal(UserThread t) {
+    void pushExternal(Strand t) {
         queue.offer(t);
     }
 
     @Override
-    UserThread next(Worker w, boolean lastChance) {
+    Strand next(Worker w, boolean lastChance) {
+        return queue.poll();
+    }
+
+    @Override
+    Strand poll() {
         return queue.poll();
     }
 

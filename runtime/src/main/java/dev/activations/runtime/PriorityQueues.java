@@ -1,9 +1,9 @@
 package dev.activations.runtime;
 
-import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Strict priority: one JCTools MPMC queue per priority level 1..10, scanned from the top.
+ * Strict priority: one {@link ConcurrentLinkedQueue} per priority level 1..10, scanned from the top.
  *
  * <p>Guarantee: no ready thread waits while a lower-priority thread runs, up to the
  * preemption bound. When {@code t} becomes ready, {@link #afterReady} wakes an idle processor
@@ -15,44 +15,49 @@ import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
  */
 final class PriorityQueues extends ReadyQueues {
     @SuppressWarnings("unchecked")
-    private final MpmcUnboundedXaddArrayQueue<UserThread>[] levels = new MpmcUnboundedXaddArrayQueue[UserThread.MAX_PRIORITY + 1];
+    private final ConcurrentLinkedQueue<Strand>[] levels = new ConcurrentLinkedQueue[UserThread.MAX_PRIORITY + 1];
 
     PriorityQueues(Scheduler s) {
         super(s);
         for (int p = UserThread.MIN_PRIORITY; p <= UserThread.MAX_PRIORITY; p++) {
-            levels[p] = new MpmcUnboundedXaddArrayQueue<>(256);
+            levels[p] = new ConcurrentLinkedQueue<>();
         }
     }
 
     @Override
-    void pushNew(Worker w, UserThread t) {
+    void pushNew(Worker w, Strand t) {
         levels[t.priority].offer(t);
     }
 
     @Override
-    void pushWoken(Worker w, UserThread t) {
+    void pushWoken(Worker w, Strand t) {
         levels[t.priority].offer(t);
     }
 
     @Override
-    void pushYielded(Worker w, UserThread t) {
+    void pushYielded(Worker w, Strand t) {
         levels[t.priority].offer(t);
     }
 
     @Override
-    void pushExternal(UserThread t) {
+    void pushExternal(Strand t) {
         levels[t.priority].offer(t);
     }
 
     @Override
-    UserThread next(Worker w, boolean lastChance) {
+    Strand next(Worker w, boolean lastChance) {
         for (int p = UserThread.MAX_PRIORITY; p >= UserThread.MIN_PRIORITY; p--) {
-            UserThread t = levels[p].poll();
+            Strand t = levels[p].poll();
             if (t != null) {
                 return t;
             }
         }
         return null;
+    }
+
+    @Override
+    Strand poll() {
+        return next(null, false);
     }
 
     /** Highest priority with a ready thread, or 0. */
@@ -66,10 +71,10 @@ final class PriorityQueues extends ReadyQueues {
     }
 
     @Override
-    void afterReady(UserThread t) {
+    void afterReady(Strand t) {
         Worker victim = null;
         for (Worker w : scheduler.workers()) {
-            UserThread running = w.current;
+            Strand running = w.current;
             if (running == null) {
                 return; // an idle or switching worker will take t
             }

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * on one processor). Slow by design; never the default.
  */
 final class RandomizedQueues extends ReadyQueues {
-    private final ArrayList<UserThread> pool = new ArrayList<>();
+    private final ArrayList<Strand> pool = new ArrayList<>();
     private final SplittableRandom random;
 
     RandomizedQueues(Scheduler s, long seed) {
@@ -17,45 +17,50 @@ final class RandomizedQueues extends ReadyQueues {
         this.random = new SplittableRandom(seed);
     }
 
-    private void add(UserThread t) {
+    private void add(Strand t) {
         synchronized (pool) {
             pool.add(t);
         }
     }
 
     @Override
-    void pushNew(Worker w, UserThread t) {
+    void pushNew(Worker w, Strand t) {
         add(t);
     }
 
     @Override
-    void pushWoken(Worker w, UserThread t) {
+    void pushWoken(Worker w, Strand t) {
         add(t);
     }
 
     @Override
-    void pushYielded(Worker w, UserThread t) {
+    void pushYielded(Worker w, Strand t) {
         add(t);
     }
 
     @Override
-    void pushExternal(UserThread t) {
+    void pushExternal(Strand t) {
         add(t);
     }
 
     @Override
-    UserThread next(Worker w, boolean lastChance) {
+    Strand next(Worker w, boolean lastChance) {
         synchronized (pool) {
             int n = pool.size();
             if (n == 0) {
                 return null;
             }
             int i = random.nextInt(n);
-            UserThread t = pool.get(i);
+            Strand t = pool.get(i);
             pool.set(i, pool.get(n - 1));
             pool.remove(n - 1);
             return t;
         }
+    }
+
+    @Override
+    Strand poll() {
+        return next(null, false);
     }
 
     @Override

@@ -17,31 +17,48 @@ abstract class ReadyQueues {
     }
 
     /** A thread started by a user thread running on {@code w}. */
-    abstract void pushNew(Worker w, UserThread t);
+    abstract void pushNew(Worker w, Strand t);
 
     /** A thread unparked by the user thread running on {@code w}: a hand-off, run it soon. */
-    abstract void pushWoken(Worker w, UserThread t);
+    abstract void pushWoken(Worker w, Strand t);
+
+    /**
+     * A Java thread started or unparked by the Java thread running on {@code w}
+     * ({@link JavaThreads}): like {@link #pushWoken}, but returns true if the caller should wake
+     * another processor now (the push left more ready here than the hand-off itself). The default,
+     * for policies without a local hand-off slot, always says so.
+     */
+    boolean pushHandOff(Worker w, Strand t) {
+        pushWoken(w, t);
+        return true;
+    }
 
     /** The thread that just yielded on {@code w}, or whose park was cut short by a permit. */
-    abstract void pushYielded(Worker w, UserThread t);
+    abstract void pushYielded(Worker w, Strand t);
 
     /**
      * Owner only: takes {@code t} back out of {@code w}'s local queue if it is still there and
      * nobody else can take it any more; false if not found (or the policy does not support it).
      * Lets a join run a child that no processor has picked up yet inline.
      */
-    boolean unpush(Worker w, UserThread t) {
+    boolean unpush(Worker w, Strand t) {
         return false;
     }
 
     /** From any thread (platform threads, other schedulers, timers, upcalls). */
-    abstract void pushExternal(UserThread t);
+    abstract void pushExternal(Strand t);
 
     /**
      * Next thread for {@code w}, or null. {@code lastChance} is set on an idle processor's
      * final attempt before it gives its processor up (may take hand-off slots of others).
      */
-    abstract UserThread next(Worker w, boolean lastChance);
+    abstract Strand next(Worker w, boolean lastChance);
+
+    /**
+     * Takes any ready strand from the structures shared by all processors (not a worker's own),
+     * or null. For a closing scheduler's drain; any thread.
+     */
+    abstract Strand poll();
 
     /** True if some ready thread may be waiting anywhere (idle re-check; may be stale). */
     abstract boolean hasWork();
@@ -56,6 +73,6 @@ abstract class ReadyQueues {
     abstract int size();
 
     /** Called after {@code t} was queued; the priority policy preempts here. */
-    void afterReady(UserThread t) {
+    void afterReady(Strand t) {
     }
 }

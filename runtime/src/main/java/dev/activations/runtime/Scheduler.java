@@ -12,16 +12,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A user-level scheduler: one {@link AddressSpace} on a {@link Kernel}, running
- * {@link UserThread}s on the processors the kernel gives it. It implements the kernel's
- * {@link Upcalls}.
+ * A user-level scheduler: one {@link AddressSpace} on a {@link Kernel}, running threads of two
+ * kinds on the processors the kernel gives it: Java threads (real virtual threads whose
+ * scheduler is this one: {@link #ofVirtual()}, {@link #threadFactory()}; see
+ * {@link JavaThreads}) and raw {@link UserThread}s ({@link #start}). Both are queued as a
+ * {@link Strand} on the same ready queues. It implements the kernel's {@link Upcalls}.
  *
  * <h2>Implementation overview</h2>
  * <ul>
  *   <li><b>Upcalls.</b> {@code processorAdded}/{@code activationBlocked} run a {@link Worker}
  *       loop on the processor until the kernel signals or the VP is given up idle.
- *       {@code processorPreempted}/{@code activationUnblocked} put the stopped thread back on
- *       the global queue and ask for a processor.</li>
+ *       {@code processorPreempted}/{@code activationUnblocked} put the stopped user thread back
+ *       on the global queue and ask for a processor. A Java thread is never "stopped": it
+ *       gives the processor up by unmounting (every unmount returns to the worker loop, which
+ *       checks the signal word first), and the JDK re-submits it itself.</li>
  *   <li><b>Ready queues</b> belong to the {@link Policy} ({@link ReadyQueues}).</li>
  *   <li><b>Waking processors ({@link #signalWork}).</b> After work is queued: if a worker
  *       spins, it will find it; else if a worker of ours lingers idle in the kernel, or we hold
@@ -39,7 +43,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * <p>Invariant: a thread is in at most one ready queue, and only while RUNNABLE; the CAS to
- * RUNNABLE (unpark) or the unmount (yield/stop) is the single point that queues it.
+ * RUNNABLE (unpark) or the unmount (yield/stop) is the single point that queues it (for a Java
+ * thread, the JDK's own state CAS before {@code execute}).
+ *
+ * <p><b>Closing.</b> {@link #close} fails the joiners of user threads still alive; Java threads
+ * still alive are moved to the JDK's common pool ({@link #orphan}), so that none is lost and no
+ * {@code Thread.join} hangs.
  */
 public final class Scheduler implements Upcalls, AutoCloseable {
     private final Kernel kernel;
@@ -48,8 +57,10 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     private final Policy policy;
     private final AddressSpace space;
     final ReadyQueues queues;
+    private final JavaThreads javaThreads;
     final SchedulerStats.Counters stats = new SchedulerStats.Counters();
     private final Thread.UncaughtExceptionHandler uncaught;
+    private final Thread.UncaughtExceptionHandler javaUncaught;
 
     private final Object registryLock = new Object();
     private volatile Worker[] workers = new Worker[0];
@@ -63,12 +74,15 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
     private Scheduler(Builder b) {
         Fiber.checkAvailable();
+        VirtualThreads.checkAvailable();
         this.kernel = b.kernel != null ? b.kernel : Kernel.shared();
         this.name = b.name;
         this.priority = b.priority;
         this.policy = b.policy;
         this.uncaught = b.uncaught != null ? b.uncaught : Scheduler::printUncaught;
+        this.javaUncaught = b.uncaught; // null: the JDK's default for Java threads
         this.queues = policy.create(this, b.seed);
+        this.javaThreads = new JavaThreads(this, queues);
         this.space = kernel.attach(name, priority, this);
         SchedulerManagement.register(this);
     }
@@ -81,6 +95,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     /** The default scheduler ("default", priority 5, work stealing) on {@link Kernel#shared()}. */
     public static Scheduler shared() {
         Fiber.checkAvailable(); // before the holder: a constructor failing there would surface as ExceptionInInitializerError
+        VirtualThreads.checkAvailable();
         return SharedHolder.SHARED;
     }
 
@@ -95,6 +110,36 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     }
 
     // ------------------------------------------------------------------ public API
+
+    /**
+     * A builder of Java threads run by this scheduler: real {@code java.lang.Thread} virtual
+     * threads ({@code Thread.currentThread()}, {@code ThreadLocal}s, lock ownership, interrupts
+     * and JUC blocking as on any virtual thread) whose ready queues, priority, processors and
+     * blocking detection are this scheduler's. Threads they start with
+     * {@code Thread.ofVirtual()} inherit the scheduler (a JDK rule). The JDK's builder: name,
+     * inheritance of inheritable thread locals, uncaught-exception handler, {@code factory()}.
+     */
+    public Thread.Builder.OfVirtual ofVirtual() {
+        return ofVirtual(UserThread.NORM_PRIORITY);
+    }
+
+    /**
+     * As {@link #ofVirtual()}, at thread priority {@code priority} (1 to 10) within this
+     * scheduler; it matters under {@link Policy#PRIORITY}.
+     */
+    public Thread.Builder.OfVirtual ofVirtual(int priority) {
+        if (priority < UserThread.MIN_PRIORITY || priority > UserThread.MAX_PRIORITY) {
+            throw new IllegalArgumentException("priority must be between 1 and 10, was " + priority);
+        }
+        checkOpen();
+        Thread.Builder.OfVirtual b = javaThreads.builder(priority);
+        return javaUncaught != null ? b.uncaughtExceptionHandler(javaUncaught) : b;
+    }
+
+    /** Unnamed Java threads of this scheduler ({@code ofVirtual().factory()}). */
+    public java.util.concurrent.ThreadFactory threadFactory() {
+        return ofVirtual().factory();
+    }
 
     /** Starts a user thread running {@code task} in this scheduler. */
     public UserThread start(Runnable task) {
@@ -175,12 +220,32 @@ public final class Scheduler implements Upcalls, AutoCloseable {
             ts.stop();
         }
         for (UserThread t : threads()) {
-            IllegalStateException why = new IllegalStateException(reason + " before user thread " + t.name() + " finished");
-            if (t.attachment instanceof ActivationsExecutor.Runner r) {
-                r.abandon(why);
-            }
-            t.termination.fail(why);
+            t.termination.fail(new IllegalStateException(reason + " before user thread " + t.name() + " finished"));
         }
+        drainOrphans();
+    }
+
+    /**
+     * Closing: empties the shared ready queues. Java threads go to {@link #orphan}; user
+     * threads are dropped (their joiners were failed by {@link #shutdown}). Workers leaving
+     * their processors move their own queues here first ({@link #runWorker}). Any thread.
+     */
+    void drainOrphans() {
+        Strand s;
+        while ((s = queues.poll()) != null) {
+            if (s instanceof JavaTask t) {
+                orphan(t);
+            }
+        }
+    }
+
+    /**
+     * A Java thread of this closed scheduler became ready: it has no processors any more, so the
+     * JDK's common pool runs it to its end, unscheduled by the kernel (a thread must not be lost,
+     * and its joiners must not hang). Any thread; must not park (see {@link JavaThreads}).
+     */
+    void orphan(JavaTask t) {
+        java.util.concurrent.ForkJoinPool.commonPool().execute(t.cont);
     }
 
     boolean isClosing() {
@@ -209,18 +274,15 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     @Override
     public Object activationBlocked(VirtualProcessor vp, Activation blocked, Object thread) {
         stats.kernelBlocks.increment();
-        if (thread instanceof UserThread t && t.attachment instanceof ActivationsExecutor.Runner r) {
-            r.blockedInKernel(); // its executor's queue gets another runner while this one is blocked
-        }
         return runWorker(vp);
     }
 
     @Override
     public void processorPreempted(VirtualProcessor vp, Object stopped) {
+        stats.preemptions.increment();
         if (stopped instanceof UserThread t) {
-            stats.preemptions.increment();
             requeue(t);
-        }
+        } // a Java thread gave the processor up by unmounting: the JDK has re-submitted it already
     }
 
     @Override
@@ -257,7 +319,9 @@ public final class Scheduler implements Upcalls, AutoCloseable {
             unregister(w); // folds w's counts into stats
             act.attach(null);
             act.noteIdle();
-            if (queues.hasWork()) {
+            if (closing) {
+                drainOrphans(); // after drain(w): a Java thread on our queues is not lost
+            } else if (queues.hasWork()) {
                 signalWork();
             }
         }
@@ -336,9 +400,12 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         }
         signalWork();
         queues.afterReady(t);
-        UserThread self = w != null ? w.current : null;
+        Strand self = w != null ? w.current : null;
         if (self != null) {
-            self.safepoint();
+            int sig = w.act.signal();
+            if (sig != 0) {
+                self.honourSignal(sig);
+            }
         } else {
             UserThread.poll();
         }
@@ -358,8 +425,8 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
     /** The calling carrier's worker if it belongs to this scheduler, else null. */
     private Worker localWorker() {
-        Activation a = Carrier.current(); // not Thread.currentThread(): see Carrier
-        return a != null && a.attachment() instanceof Worker w && w.scheduler == this ? w : null;
+        Worker w = Carrier.worker(); // not Thread.currentThread(): see Carrier
+        return w != null && w.scheduler == this ? w : null;
     }
 
     /** {@code t} ended on {@code w}'s carrier. */
@@ -479,7 +546,10 @@ public final class Scheduler implements Upcalls, AutoCloseable {
             return this;
         }
 
-        /** Handler for exceptions that end a user thread; default prints to System.err. */
+        /**
+         * Handler for exceptions that end a thread of this scheduler, of either kind; default
+         * prints to System.err (for Java threads: the JDK's default, the thread group's).
+         */
         public Builder uncaughtExceptionHandler(Thread.UncaughtExceptionHandler h) {
             this.uncaught = Objects.requireNonNull(h, "h must not be null");
             return this;

@@ -38,7 +38,7 @@ final class SpawnDeque {
     private static final int MASK = CAPACITY - 1;
     private static final VarHandle TOP;
     private static final VarHandle BOTTOM;
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(UserThread[].class);
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Strand[].class);
 
     static {
         try {
@@ -50,12 +50,12 @@ final class SpawnDeque {
         }
     }
 
-    private final UserThread[] slots = new UserThread[CAPACITY];
+    private final Strand[] slots = new Strand[CAPACITY];
     @SuppressWarnings("unused") private volatile long top;
     @SuppressWarnings("unused") private volatile long bottom;
 
     /** Owner: adds {@code t} at the bottom. False if the deque is full (the caller queues it elsewhere). */
-    boolean push(UserThread t) {
+    boolean push(Strand t) {
         long b = (long) BOTTOM.getOpaque(this);
         if (b - (long) TOP.getAcquire(this) >= CAPACITY) {
             return false;
@@ -66,7 +66,7 @@ final class SpawnDeque {
     }
 
     /** Owner: the newest thread, or null if empty (or a thief won the last one). */
-    UserThread pop() {
+    Strand pop() {
         long b = (long) BOTTOM.getOpaque(this) - 1;
         if (b < (long) TOP.getAcquire(this)) {
             return null; // empty, and top only grows: skip the fence below (every dispatch asks)
@@ -78,7 +78,7 @@ final class SpawnDeque {
             return null;
         }
         int i = (int) b & MASK;
-        UserThread u = (UserThread) SLOT.getAcquire(slots, i);
+        Strand u = (Strand) SLOT.getAcquire(slots, i);
         if (t < b) {
             SLOT.setRelease(slots, i, null); // ours alone: no thief reaches b while top < b
             return u;
@@ -93,7 +93,7 @@ final class SpawnDeque {
     }
 
     /** Owner: pops {@code t} if it is the newest thread (a join taking its child back). */
-    boolean popIfNewest(UserThread t) {
+    boolean popIfNewest(Strand t) {
         long b = (long) BOTTOM.getOpaque(this) - 1;
         if (b < (long) TOP.getAcquire(this) || SLOT.getAcquire(slots, (int) b & MASK) != t) {
             return false;
@@ -102,14 +102,14 @@ final class SpawnDeque {
     }
 
     /** Any thread: the oldest thread, or null if empty or another taker won the race. */
-    UserThread steal() {
+    Strand steal() {
         long t = (long) TOP.getVolatile(this);
         long b = (long) BOTTOM.getVolatile(this);
         if (t >= b) {
             return null;
         }
         int i = (int) t & MASK;
-        UserThread u = (UserThread) SLOT.getAcquire(slots, i);
+        Strand u = (Strand) SLOT.getAcquire(slots, i);
         if (u == null || !TOP.compareAndSet(this, t, t + 1)) {
             return null;
         }

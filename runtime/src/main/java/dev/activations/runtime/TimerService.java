@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.DeadlineTimerWheel;
-import org.jctools.queues.MpscUnboundedArrayQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
  * Timers for sleep and timed park: one platform thread per scheduler (started on first use)
@@ -12,7 +12,7 @@ import org.jctools.queues.MpscUnboundedArrayQueue;
  * even while every VP is busy.
  *
  * <h2>Protocol</h2>
- * Any thread adds a {@link Timeout} to {@code requests} (JCTools MPSC) and unparks the timer
+ * Any thread adds a {@link Timeout} to {@code requests} (JCTools MPSC, field-updater variant) and unparks the timer
  * thread if it sleeps without a deadline ({@code idle}, volatile: the timer publishes it, then
  * re-checks the queue; the requester queues, then reads it). Only the timer thread touches the
  * wheel, {@code byId} and {@code Timeout.timerId}. A park that returns before its timer fired
@@ -43,8 +43,8 @@ final class TimerService implements Runnable {
         }
     }
 
-    private final MpscUnboundedArrayQueue<Timeout> requests = new MpscUnboundedArrayQueue<>(256);
-    private final MpscUnboundedArrayQueue<Timeout> cancels = new MpscUnboundedArrayQueue<>(256);
+    private final MpscUnboundedAtomicArrayQueue<Timeout> requests = new MpscUnboundedAtomicArrayQueue<>(256);
+    private final MpscUnboundedAtomicArrayQueue<Timeout> cancels = new MpscUnboundedAtomicArrayQueue<>(256);
     private final DeadlineTimerWheel wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, System.nanoTime(), TICK_NANOS, 512);
     private final Long2ObjectHashMap<Timeout> byId = new Long2ObjectHashMap<>();
     private final Thread thread;

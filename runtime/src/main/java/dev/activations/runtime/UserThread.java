@@ -52,7 +52,7 @@ import java.util.concurrent.locks.LockSupport;
  * carrier is signalled, and at most {@link #MAX_INLINE_DEPTH} deep (nested joins share the
  * carrier's stack).
  */
-public final class UserThread extends LiveSet.Member {
+public final class UserThread extends Strand {
     static final int NEW = 0;
     static final int RUNNABLE = 1;
     static final int RUNNING = 2;
@@ -89,7 +89,6 @@ public final class UserThread extends LiveSet.Member {
     final Scheduler scheduler;
     private final long id;
     private final String name;
-    final int priority;
     private final Runnable task;
     private final Thread.UncaughtExceptionHandler handler;
     final Fiber fiber;
@@ -128,17 +127,12 @@ public final class UserThread extends LiveSet.Member {
 
     final Gate termination = new Gate();
     private volatile Throwable failure;
-    /**
-     * The executor runner this thread is, if any ({@link ActivationsExecutor.Runner}). Written
-     * before {@link #start}, read after it: the start publishes it.
-     */
-    Object attachment;
 
     UserThread(Scheduler scheduler, String name, int priority, Runnable task, Thread.UncaughtExceptionHandler handler) {
+        super(priority);
         this.scheduler = scheduler;
         this.id = IDS.incrementAndGet();
         this.name = name; // null: "user-<id>", made on demand
-        this.priority = priority;
         this.task = task;
         this.handler = handler;
         this.fiber = new Fiber(this::body);
@@ -194,8 +188,7 @@ public final class UserThread extends LiveSet.Member {
 
     /** The user thread the caller runs in, or null on a platform (or virtual) thread. */
     public static UserThread current() {
-        Activation a = Carrier.current(); // not Thread.currentThread(): see Carrier
-        return a != null && a.attachment() instanceof Worker w ? w.current : null;
+        return Carrier.strand() instanceof UserThread t ? t : null; // a Java thread's run is a JavaTask
     }
 
     public long id() {
@@ -273,7 +266,13 @@ public final class UserThread extends LiveSet.Member {
         poll();
     }
 
+    @Override
+    Object runOn(Worker w) {
+        return w.run(this);
+    }
+
     /** Stops at a raised signal unless inside a critical section. Runs on this thread. */
+    @Override
     void honourSignal(int signal) {
         if (signal == 0) {
             return;
@@ -299,7 +298,7 @@ public final class UserThread extends LiveSet.Member {
         }
     }
 
-    /** Safepoint check inside runtime calls. */
+    /** Safepoint check inside runtime calls, for either thread kind. */
     static void poll() {
         Activation a = Carrier.current();
         if (a != null && a.signal() != 0 && a.attachment() instanceof Worker w && w.current != null) {
@@ -378,15 +377,8 @@ public final class UserThread extends LiveSet.Member {
         // on every re-park of a caller that loops until its (huge) timeout: a busy wait.
         TimerService.Timeout timeout = nanos > 0
                 ? scheduler.timers().schedule(this, seq, System.nanoTime() + Math.min(nanos, MAX_PARK_NANOS)) : null;
-        ActivationsExecutor.Runner runner = attachment instanceof ActivationsExecutor.Runner r ? r : null;
-        if (runner != null) {
-            runner.parking(); // may start another runner: before PARKING, as any thread start
-        }
         STATE.setRelease(this, PARKING); // unpark ignores PARKING; the Dekker pair is PARKED/permit
         boolean yielded = suspend(Y_PARK);
-        if (runner != null) {
-            runner.resumed();
-        }
         if (!yielded) {
             state = RUNNING;
             RuntimeEvents.parkPinned(this, nanos);

@@ -1,7 +1,7 @@
 package dev.activations.runtime;
 
-import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
-import org.jctools.queues.SpmcArrayQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jctools.queues.atomic.SpmcAtomicArrayQueue;
 
 /**
  * Work stealing (default policy), after Go's runq, Kotlin's CoroutineScheduler and
@@ -15,10 +15,12 @@ import org.jctools.queues.SpmcArrayQueue;
  *       {@link SpawnDeque} of threads started by threads running here, newest first for the
  *       owner, oldest first for thieves (a fork/join tree runs depth-first, a join finds its
  *       child on top and runs it inline, a thief takes the biggest piece left); and
- *       {@code ring}, a bounded JCTools SPMC queue of yielded threads and overflow: the owner
+ *       {@code ring}, a bounded JCTools SPMC queue (its field-updater variant) of yielded threads and overflow: the owner
  *       offers, anyone polls.</li>
- *   <li>{@code global}: an unbounded JCTools MPMC queue for threads readied from outside and
- *       for ring overflow.</li>
+ *   <li>{@code global}: an unbounded {@link ConcurrentLinkedQueue} for threads readied from
+ *       outside and for ring overflow (JCTools' unbounded MPMC queues touch
+ *       {@code sun.misc.Unsafe}, which JDK 25 warns about on stderr; its ring has an
+ *       {@code Atomic} variant, this one has none).</li>
  * </ul>
  *
  * <h2>Taking work ({@link #next})</h2>
@@ -38,7 +40,7 @@ final class WorkStealingQueues extends ReadyQueues {
     static final int RING_CAPACITY = 256;
     private static final int GLOBAL_BATCH = 32;
 
-    private final MpmcUnboundedXaddArrayQueue<UserThread> global = new MpmcUnboundedXaddArrayQueue<>(1024);
+    private final ConcurrentLinkedQueue<Strand> global = new ConcurrentLinkedQueue<>();
 
     WorkStealingQueues(Scheduler s) {
         super(s);
@@ -46,40 +48,58 @@ final class WorkStealingQueues extends ReadyQueues {
 
     /** Onto the spawn deque (newest first for the owner), or the ring when the deque is full. */
     @Override
-    void pushNew(Worker w, UserThread t) {
+    void pushNew(Worker w, Strand t) {
         if (!w.spawns.push(t)) {
             pushYielded(w, t);
         }
     }
 
     @Override
-    boolean unpush(Worker w, UserThread t) {
+    boolean unpush(Worker w, Strand t) {
         return w.spawns.popIfNewest(t);
     }
 
     @Override
-    void pushWoken(Worker w, UserThread t) {
-        UserThread old = w.swapNext(t);
+    void pushWoken(Worker w, Strand t) {
+        Strand old = w.swapNext(t);
         if (old != null && !w.ring.offer(old)) {
             global.offer(old);
         }
     }
 
+    /** The hand-off slot; a displaced occupant goes to the ring, and then others should look. */
     @Override
-    void pushYielded(Worker w, UserThread t) {
+    boolean pushHandOff(Worker w, Strand t) {
+        Strand old = w.swapNext(t);
+        if (old == null) {
+            return false;
+        }
+        if (!w.ring.offer(old)) {
+            global.offer(old);
+        }
+        return true;
+    }
+
+    @Override
+    Strand poll() {
+        return global.poll();
+    }
+
+    @Override
+    void pushYielded(Worker w, Strand t) {
         if (!w.ring.offer(t)) {
             global.offer(t);
         }
     }
 
     @Override
-    void pushExternal(UserThread t) {
+    void pushExternal(Strand t) {
         global.offer(t);
     }
 
     @Override
-    UserThread next(Worker w, boolean lastChance) {
-        UserThread t;
+    Strand next(Worker w, boolean lastChance) {
+        Strand t;
         if (++w.tick % 61 == 0 && ((t = global.poll()) != null || (t = w.ring.poll()) != null)) {
             return t;
         }
@@ -98,15 +118,14 @@ final class WorkStealingQueues extends ReadyQueues {
         return steal(w, lastChance);
     }
 
-    private UserThread pollGlobalBatch(Worker w) {
-        UserThread first = global.poll();
+    private Strand pollGlobalBatch(Worker w) {
+        Strand first = global.poll();
         if (first == null) {
             return null;
         }
-        int workers = Math.max(1, scheduler.workerCount());
-        int batch = Math.min(GLOBAL_BATCH, global.size() / workers);
+        int batch = GLOBAL_BATCH / Math.max(1, scheduler.workerCount()); // no size(): O(n) on this queue
         for (int i = 0; i < batch; i++) {
-            UserThread t = global.poll();
+            Strand t = global.poll();
             if (t == null) {
                 break;
             }
@@ -118,7 +137,7 @@ final class WorkStealingQueues extends ReadyQueues {
         return first;
     }
 
-    private UserThread steal(Worker w, boolean lastChance) {
+    private Strand steal(Worker w, boolean lastChance) {
         Worker[] all = scheduler.workers();
         int n = all.length;
         if (n <= 1 && !lastChance) {
@@ -130,11 +149,11 @@ final class WorkStealingQueues extends ReadyQueues {
             if (v == w) {
                 continue;
             }
-            UserThread t = v.ring.poll();
+            Strand t = v.ring.poll();
             if (t != null) {
                 int more = v.ring.size() / 2;
                 for (int i = 0; i < more; i++) {
-                    UserThread s = v.ring.poll();
+                    Strand s = v.ring.poll();
                     if (s == null || !w.ring.offer(s)) {
                         if (s != null) {
                             global.offer(s);
@@ -176,7 +195,7 @@ final class WorkStealingQueues extends ReadyQueues {
 
     @Override
     void drain(Worker w) {
-        UserThread t = w.takeNext();
+        Strand t = w.takeNext();
         if (t != null) {
             global.offer(t);
         }
@@ -197,7 +216,7 @@ final class WorkStealingQueues extends ReadyQueues {
         return n;
     }
 
-    static SpmcArrayQueue<UserThread> newRing() {
-        return new SpmcArrayQueue<>(RING_CAPACITY);
+    static SpmcAtomicArrayQueue<Strand> newRing() {
+        return new SpmcAtomicArrayQueue<>(RING_CAPACITY);
     }
 }

@@ -6,7 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
-import org.jctools.queues.SpmcArrayQueue;
+import org.jctools.queues.atomic.SpmcAtomicArrayQueue;
 
 /**
  * The scheduler loop for one upcall: one carrier ({@link Activation}) running one VP for one
@@ -39,7 +39,7 @@ final class Worker {
 
     static {
         try {
-            NEXT = MethodHandles.lookup().findVarHandle(Worker.class, "next", UserThread.class);
+            NEXT = MethodHandles.lookup().findVarHandle(Worker.class, "next", Strand.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -49,13 +49,16 @@ final class Worker {
     final Activation act;
     final VirtualProcessor vp;
     final ReadyQueues queues;
-    final SpmcArrayQueue<UserThread> ring;
+    final SpmcAtomicArrayQueue<Strand> ring;
     final SpawnDeque spawns = new SpawnDeque();
     private final IdleStrategy idle = new BackoffIdleStrategy(64, 16, 1_000, 32_000);
 
-    /** Mounted thread; written by this carrier only, read racily by the priority policy. */
-    UserThread current;
-    @SuppressWarnings("unused") private volatile UserThread next;
+    /**
+     * Mounted strand (a user thread, or one run of a Java thread); written by this carrier
+     * only, read racily by the priority policy.
+     */
+    Strand current;
+    @SuppressWarnings("unused") private volatile Strand next;
     int tick;
     /** Joins running inline on this carrier, nested (bounded: they share the carrier's stack). */
     int inlineDepth;
@@ -77,23 +80,22 @@ final class Worker {
         this.ring = WorkStealingQueues.newRing();
     }
 
-    UserThread swapNext(UserThread t) {
-        return (UserThread) NEXT.getAndSet(this, t);
+    Strand swapNext(Strand t) {
+        return (Strand) NEXT.getAndSet(this, t);
     }
 
-    UserThread takeNext() {
-        return next == null ? null : (UserThread) NEXT.getAndSet(this, (UserThread) null);
+    Strand takeNext() {
+        return next == null ? null : (Strand) NEXT.getAndSet(this, (Strand) null);
     }
 
-    UserThread peekNext() {
+    Strand peekNext() {
         return next;
     }
 
-    UserThread stealNext() {
-        UserThread t = next;
-        return t != null && NEXT.compareAndSet(this, t, (UserThread) null) ? t : null;
+    Strand stealNext() {
+        Strand t = next;
+        return t != null && NEXT.compareAndSet(this, t, (Strand) null) ? t : null;
     }
-
 
     /** Runs on {@link #act} inside the upcall. Returns the thread stopped by a signal, or null. */
     Object loop() {
@@ -101,30 +103,47 @@ final class Worker {
             if (act.signal() != 0 || scheduler.isClosing()) {
                 return null;
             }
-            UserThread t = queues.next(this, false);
+            Strand t = queues.next(this, false);
             if (t == null) {
                 t = idleUntilWork();
                 if (t == null) {
                     return null;
                 }
             }
-            Object stopped = run(t);
+            if (queues.hasSurplus(this)) {
+                scheduler.signalWork(); // lazy wake: more ready here than this processor will run soon
+            }
+            runningPriority = t.priority;
+            preemptAsked = false;
+            Object stopped = t.runOn(this);
             if (stopped != null) {
                 return stopped;
             }
         }
     }
 
-    private Object run(UserThread t) {
-        if (queues.hasSurplus(this)) {
-            scheduler.signalWork(); // lazy wake: more ready here than this processor will run soon
-        }
-        runningPriority = t.priority;
-        preemptAsked = false;
+    /** Runs user thread {@code t} from the loop until it unmounts ({@link UserThread#runOn}). */
+    Object run(UserThread t) {
         mount(t);
         t.fiber.run();
         current = null;
         return afterRun(t);
+    }
+
+    /**
+     * Runs one submission of a Java thread ({@link JavaTask#runOn}): the JDK's
+     * {@code runContinuation} mounts the virtual thread on this carrier and returns when it
+     * unmounts (parks, yields, ends). The JDK re-submits it itself (through
+     * {@link JavaThreads}) when it is ready again, so nothing is left to do here: the loop's
+     * next signal check is the safepoint every unmount gives.
+     */
+    Object run(JavaTask t) {
+        current = t;
+        dispatches++;
+        act.noteDispatch(t);
+        t.cont.run();
+        current = null;
+        return null;
     }
 
     /** Makes {@code t} the thread running on this carrier (the worker loop, or a join run inline). */
@@ -173,9 +192,9 @@ final class Worker {
     }
 
     /** Spin, then report the VP idle. Returns work, or null when the VP is gone. */
-    private UserThread idleUntilWork() {
+    private Strand idleUntilWork() {
         act.noteIdle();
-        UserThread t;
+        Strand t;
         if (scheduler.startSpinning()) {
             idle.reset();
             long until = System.nanoTime() + SPIN_NANOS;

@@ -27,9 +27,10 @@ import org.openjdk.jcstress.infra.collectors.TestResult;
  *   <li><b>JDK 25.</b> The tests are compiled for Java 25. This class is compiled for Java 17:
  *       started on an older JVM it looks for a JDK 25 or newer ({@code JAVA_HOME}, then the usual
  *       install directories) and re-runs the same command on it.</li>
- *   <li><b>{@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}.</b> The jar's manifest
- *       ({@code Add-Exports}) covers this JVM, but jcstress forks one JVM per test with
- *       {@code -cp}, where manifests do not apply; the flag is added to jcstress's
+ *   <li><b>{@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED
+ *       --add-opens java.base/java.lang=ALL-UNNAMED}.</b> The jar's manifest
+ *       ({@code Add-Exports}, {@code Add-Opens}) covers this JVM, but jcstress forks one JVM per test with
+ *       {@code -cp}, where manifests do not apply; the flags are added to jcstress's
  *       {@code -jvmArgsPrepend}, merged with any the caller gave.</li>
  *   <li><b>Exit status.</b> jcstress's {@code Main} exits 0 even when tests fail; this one reads
  *       the result file back and exits 1 if any test failed or errored, so CI can rely on it.</li>
@@ -38,6 +39,8 @@ import org.openjdk.jcstress.infra.collectors.TestResult;
  */
 public final class Main {
     static final String ADD_EXPORTS = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED";
+    /** Every flag the runtime needs: raw continuations (an export) and Java threads (an open). */
+    static final List<String> FLAGS = List.of(ADD_EXPORTS, "--add-opens=java.base/java.lang=ALL-UNNAMED");
     /** Also for the forked JVMs: silences JDK 25's warnings about JNA (jcstress) and Unsafe (JCTools). */
     static final List<String> QUIET = List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
     static final int REQUIRED_FEATURE = 25;
@@ -51,7 +54,7 @@ public final class Main {
         }
         String[] jcstressArgs = withAddExports(args);
 
-        System.out.println("Java Concurrency Stress Tests (Activations suite; forked JVMs get " + ADD_EXPORTS + ")");
+        System.out.println("Java Concurrency Stress Tests (Activations suite; forked JVMs get " + String.join(" ", FLAGS) + ")");
         System.out.println("---------------------------------------------------------------------------------");
         Options opts = new Options(jcstressArgs);
         if (!opts.parse()) {
@@ -77,7 +80,7 @@ public final class Main {
         System.exit(verdict(opts.getResultFile()));
     }
 
-    /** Adds {@link #ADD_EXPORTS} to the caller's {@code -jvmArgsPrepend} (or adds that option). */
+    /** Adds {@link #FLAGS} to the caller's {@code -jvmArgsPrepend} (or adds that option). */
     static String[] withAddExports(String[] args) {
         List<String> out = new ArrayList<>();
         List<String> prepend = new ArrayList<>();
@@ -90,7 +93,7 @@ public final class Main {
         }
         prepend.removeIf(String::isEmpty);
         List<String> ours = new ArrayList<>();
-        ours.add(ADD_EXPORTS);
+        ours.addAll(FLAGS);
         ours.addAll(QUIET);
         ours.removeAll(prepend);
         prepend.addAll(0, ours);
@@ -139,7 +142,7 @@ public final class Main {
             return "";
         }
         List<String> flags = new ArrayList<>(r.getConfig().jvmArgs);
-        flags.remove(ADD_EXPORTS);
+        flags.removeAll(FLAGS);
         flags.removeAll(QUIET);
         return flags.toString();
     }
@@ -162,7 +165,7 @@ public final class Main {
             cmd.add("-jar");
             cmd.add(self.toString());
         } else {
-            cmd.add(ADD_EXPORTS);
+            cmd.addAll(FLAGS);
             cmd.add("-cp");
             cmd.add(System.getProperty("java.class.path"));
             cmd.add(Main.class.getName());

@@ -79,7 +79,7 @@ final class Jmh {
                 .measurementTime(run.slow ? profile.slowIterations() : profile.iteration())
                 .timeout(profile.timeout());
         // Replaces the class's @Fork(jvmArgsAppend): repeat what every fork needs.
-        List<String> jvm = new ArrayList<>(List.of(Bench.ADD_EXPORTS, Bench.NATIVE_ACCESS));
+        List<String> jvm = new ArrayList<>(List.of(Bench.ADD_EXPORTS, Bench.ADD_OPENS, Bench.NATIVE_ACCESS));
         jvm.addAll(run.jvmArgs);
         o.jvmArgsAppend(jvm.toArray(String[]::new));
         run.params.forEach(o::param);
