@@ -64,6 +64,10 @@ final class JavaTask extends Strand {
         Thread.yield();
     }
 
+    boolean inCritical() {
+        return criticalDepth > 0;
+    }
+
     /** {@code UserThread.critical} in a Java thread whose current submission is {@code t}. */
     static void critical(JavaTask t, Runnable section) {
         Fiber.pin(); // t stays mounted, on this carrier, until unpin

@@ -246,7 +246,9 @@ public final class UserThread extends Strand {
     // ------------------------------------------------------------------ scheduling points
 
     /**
-     * Gives the processor to another ready thread. On a platform thread: {@link Thread#yield()}.
+     * Gives the processor to another ready thread. In any other thread (a Java thread of a
+     * scheduler, a platform thread): {@link Thread#yield()}, which for a Java thread is the
+     * same thing.
      */
     public static void yield() {
         UserThread t = current();
@@ -260,7 +262,8 @@ public final class UserThread extends Strand {
     /**
      * Safepoint poll for long computations: one volatile read of the carrier's signal word;
      * if the kernel asked for the processor, the thread stops here (or at the end of its
-     * critical section). A no-op outside user threads.
+     * critical section). Works in both thread kinds (a Java thread yields); a no-op in threads
+     * no scheduler runs.
      */
     public static void checkpoint() {
         poll();
@@ -606,17 +609,22 @@ public final class UserThread extends Strand {
      * bracketed so the kernel can hand this processor to other user threads if it blocks for
      * longer than the kernel's {@code blockedAfter}. When the call returns after such a
      * hand-off, this thread goes back on a ready queue (or, inside a critical section, runs on
-     * until the section ends). On a platform thread it just calls {@code call}.
+     * until the section ends). In a Java thread the call is made pinned (it cannot unmount, so
+     * the carrier that blocks is the one the kernel watches), and the thread unmounts after it if
+     * its processor was handed off. On a platform thread it just calls {@code call}.
      *
      * @throws Exception whatever {@code call} throws
      */
     public static <T> T blocking(Callable<T> call) throws Exception {
         Objects.requireNonNull(call, "call must not be null");
-        UserThread t = current();
-        if (t == null) {
-            return call.call();
+        Strand s = Carrier.strand();
+        if (s instanceof UserThread t) {
+            return t.inKernel(call);
         }
-        return t.inKernel(call);
+        if (s instanceof JavaTask) {
+            return JavaTask.blocking(call);
+        }
+        return call.call();
     }
 
     private <T> T inKernel(Callable<T> call) throws Exception {
@@ -651,12 +659,18 @@ public final class UserThread extends Strand {
      * Runs {@code section} as a critical section: a preemption (or a processor revoked after a
      * blocking call) that arrives inside it is honoured only when the outermost critical
      * section ends, so locks held inside are never held by a stopped thread. Keep sections
-     * short: they delay preemption. On a platform thread it just runs {@code section}.
+     * short: they delay preemption. In a Java thread the section runs pinned (it stays on its
+     * carrier; a JUC park inside parks the carrier). On a platform thread it just runs
+     * {@code section}.
      */
     public static void critical(Runnable section) {
         Objects.requireNonNull(section, "section must not be null");
-        UserThread t = current();
-        if (t == null) {
+        Strand s = Carrier.strand();
+        if (s instanceof JavaTask j) {
+            JavaTask.critical(j, section);
+            return;
+        }
+        if (!(s instanceof UserThread t)) {
             section.run();
             return;
         }
@@ -691,8 +705,8 @@ public final class UserThread extends Strand {
 
     /** True while inside {@link #critical}. For tests and diagnostics; call on this thread. */
     public static boolean inCritical() {
-        UserThread t = current();
-        return t != null && t.criticalDepth > 0;
+        Strand s = Carrier.strand();
+        return s instanceof UserThread t ? t.criticalDepth > 0 : s instanceof JavaTask j && j.inCritical();
     }
 
     // ------------------------------------------------------------------ worker hooks
