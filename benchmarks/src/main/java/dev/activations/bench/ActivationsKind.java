@@ -10,24 +10,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * {@code activations}: user threads of one {@link Scheduler} (address space) on a private
- * {@link Kernel}. Further spaces on the same kernel come from {@link #newSpace}.
+ * Threads of one Activations {@link Scheduler} (address space) on a private {@link Kernel}, of
+ * either kind (DESIGN.md §3a):
+ * <ul>
+ *   <li>{@code activations}: Java threads, real virtual threads whose scheduler is ours
+ *       ({@link Scheduler#ofVirtual()}), parked with {@link LockSupport}, locked with JUC: the
+ *       kind every user starts with;</li>
+ *   <li>{@code userthread}: raw {@link UserThread}s, parked with {@link UserThread#park()},
+ *       locked with the runtime's {@link Mutex}, joins run inline.</li>
+ * </ul>
+ * Further spaces on the same kernel come from {@link #newSpace}.
  */
 final class ActivationsKind extends Kind {
+    private final boolean java;
     private final Kernel kernel;
     private final Scheduler scheduler;
+    private final Thread.Builder javaThreads;
     /** Spaces made by {@link #newSpace}; guarded by itself. */
     private final List<Scheduler> extraSpaces = new ArrayList<>();
 
-    ActivationsKind(Kernel.Builder kernel) {
-        super(ACTIVATIONS);
+    ActivationsKind(String name, Kernel.Builder kernel) {
+        super(name);
+        this.java = name.equals(ACTIVATIONS);
         this.kernel = kernel.build();
         this.scheduler = Scheduler.builder().kernel(this.kernel).name("bench").priority(5).build();
+        this.javaThreads = scheduler.ofVirtual().name("bench-java");
     }
 
-    /** The kernel the user threads run on. */
+    /** The kernel the threads run on. */
     Kernel kernel() {
         return kernel;
     }
@@ -43,27 +57,34 @@ final class ActivationsKind extends Kind {
 
     @Override
     public Strand start(Runnable body) {
+        if (java) {
+            return new ThreadStrand(javaThreads.start(body));
+        }
         return new UserStrand(UserThread.current() != null ? UserThread.start(body) : scheduler.start(body));
     }
 
-    /** Starts {@code body} as a user thread of {@code space}. Called from outside any user thread. */
-    static Strand start(Scheduler space, Runnable body) {
-        return new UserStrand(space.start(body));
+    /** Starts {@code body} as a thread of this kind in {@code space}. Called from outside any thread of it. */
+    Strand start(Scheduler space, Runnable body) {
+        return java ? new ThreadStrand(space.ofVirtual().start(body)) : new UserStrand(space.start(body));
     }
 
     @Override
     public Strand current() {
-        return new UserStrand(UserThread.current());
+        return java ? new ThreadStrand(Thread.currentThread()) : new UserStrand(UserThread.current());
     }
 
     @Override
     public void park() {
-        UserThread.park();
+        if (java) {
+            LockSupport.park(this);
+        } else {
+            UserThread.park();
+        }
     }
 
     @Override
     public void yieldNow() {
-        UserThread.yield();
+        UserThread.yield(); // Thread.yield() in a Java thread
     }
 
     @Override
@@ -73,11 +94,14 @@ final class ActivationsKind extends Kind {
 
     @Override
     public Lock newLock() {
-        return new Mutex();
+        return java ? new ReentrantLock() : new Mutex();
     }
 
     @Override
     public Sem newSemaphore(int permits) {
+        if (java) {
+            return new JucSemaphore(permits);
+        }
         Semaphore s = new Semaphore(permits);
         return new Sem() {
             @Override

@@ -73,7 +73,7 @@ public class BlockingMix {
     public static final String UNBRACKETED = "activations-unbracketed";
     public static final String UNPINNED = "activations-unpinned";
 
-    @Param({"platform", "virtual", "activations", NODETECT, UNBRACKETED, UNPINNED})
+    @Param({"platform", "virtual", "activations", "userthread", NODETECT, UNBRACKETED, UNPINNED})
     public String impl;
 
     private int processors;
@@ -101,7 +101,7 @@ public class BlockingMix {
         boolean detect = !impl.equals(NODETECT);
         UnaryOperator<Kernel.Builder> kernel = b -> b.blockingDetection(detect).pinCarriers(pin);
         boolean bracket = !impl.equals(UNBRACKETED);
-        kind = Kind.create(impl.startsWith(Kind.ACTIVATIONS) ? Kind.ACTIVATIONS : impl, 0, kernel);
+        kind = Kind.create(impl.startsWith(Kind.ACTIVATIONS) ? Kind.ACTIVATIONS : impl, 0, kernel); // variants use Java threads
         int n = WORKERS_PER_PROCESSOR * processors;
         device = new IoDevice(n, IO_MICROS, TimeUnit.MICROSECONDS);
         running = true;

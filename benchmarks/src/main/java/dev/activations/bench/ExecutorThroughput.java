@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * wait for all of them: what a server's request fan-out costs. Tasks per second.
  *
  * <p>Each kind's natural executor: a fixed pool of one platform thread per processor, the
- * JDK's thread-per-task virtual executor, {@link Activations#newExecutor} (runner user threads
- * on a private kernel), and a {@link ForkJoinPool}.
+ * JDK's thread-per-task virtual executor, {@link Activations#newExecutor} (the same JDK
+ * thread-per-task executor, its virtual threads scheduled by Activations on a private kernel),
+ * and a {@link ForkJoinPool}.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -22,7 +22,10 @@ public abstract class Kind implements AutoCloseable {
     /** {@code @Param} values understood by {@link #create}. */
     public static final String PLATFORM = "platform";
     public static final String VIRTUAL = "virtual";
+    /** Activations, Java threads (virtual threads whose scheduler is ours): the default kind. */
     public static final String ACTIVATIONS = "activations";
+    /** Activations, raw user threads ({@code UserThread}). */
+    public static final String USERTHREAD = "userthread";
     public static final String FORKJOIN = "forkjoin";
     public static final String SERIAL = "serial";
 
@@ -49,11 +52,11 @@ public abstract class Kind implements AutoCloseable {
         return switch (impl) {
             case PLATFORM -> new PlatformKind();
             case VIRTUAL -> new VirtualKind(p);
-            case ACTIVATIONS -> new ActivationsKind(kernel.apply(Kernel.builder().processors(p).name("bench")));
+            case ACTIVATIONS, USERTHREAD -> new ActivationsKind(impl, kernel.apply(Kernel.builder().processors(p).name("bench")));
             case FORKJOIN -> new ForkJoinKind(p);
             case SERIAL -> new SerialKind();
             default -> throw new IllegalArgumentException("unknown impl \"" + impl + "\"; expected one of "
-                    + PLATFORM + ", " + VIRTUAL + ", " + ACTIVATIONS + ", " + FORKJOIN + ", " + SERIAL);
+                    + PLATFORM + ", " + VIRTUAL + ", " + ACTIVATIONS + ", " + USERTHREAD + ", " + FORKJOIN + ", " + SERIAL);
         };
     }
 

@@ -49,7 +49,7 @@ public class Multiprogramming {
     /** Threads forked per force phase per app: 4 per core of the machine, at least 16, whatever {@link #processors}. */
     public static final int CHUNKS = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
 
-    @Param({"serial", "platform", "virtual", "forkjoin", "activations"})
+    @Param({"serial", "platform", "virtual", "forkjoin", "activations", "userthread"})
     public String impl;
 
     /** Applications run at once. */
@@ -66,7 +66,7 @@ public class Multiprogramming {
 
     @Setup
     public void setup() {
-        if (impl.equals(Kind.ACTIVATIONS)) {
+        if (impl.equals(Kind.ACTIVATIONS) || impl.equals(Kind.USERTHREAD)) {
             ActivationsKind k = (ActivationsKind) Kind.create(impl, processors);
             kinds.add(k);
             for (int a = 0; a < apps; a++) {
@@ -97,7 +97,7 @@ public class Multiprogramming {
                 body.reset();
                 bh.consume(body.simulate(kind, STEPS, CHUNKS));
             };
-            running.add(spaces.isEmpty() ? kind.start(app) : ActivationsKind.start(spaces.get(a), app));
+            running.add(spaces.isEmpty() ? kind.start(app) : ((ActivationsKind) kind).start(spaces.get(a), app));
         }
         for (Strand s : running) {
             s.join();

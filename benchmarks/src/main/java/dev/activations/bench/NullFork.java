@@ -34,7 +34,7 @@ public class NullFork {
     /** Forks per invocation, all from one thread of the kind. */
     static final int FORKS = 1_000;
 
-    @Param({"platform", "virtual", "activations", "forkjoin", "floor"})
+    @Param({"platform", "virtual", "activations", "userthread", "forkjoin", "floor"})
     public String impl;
 
     /** Processors the kind may use; 0 = all. */

@@ -38,7 +38,7 @@ public class PingPong {
     /** Hops per invocation over all games; divisible by 2 x pairs x games for every value below. */
     static final int HOPS = 16_000;
 
-    @Param({"platform", "virtual", "activations"})
+    @Param({"platform", "virtual", "activations", "userthread"})
     public String impl;
 
     /** Pairs of players per game. */

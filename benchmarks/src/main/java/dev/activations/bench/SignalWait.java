@@ -35,7 +35,7 @@ public class SignalWait {
     /** Hand-offs per invocation. */
     static final int HOPS = 10_000;
 
-    @Param({"platform", "virtual", "activations", "floor"})
+    @Param({"platform", "virtual", "activations", "userthread", "floor"})
     public String impl;
 
     /** Processors the kind may use; 0 = all. */

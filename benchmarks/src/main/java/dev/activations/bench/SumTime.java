@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 public class SumTime {
 
-    @Param({"platform", "virtual", "activations", "forkjoin"})
+    @Param({"platform", "virtual", "activations", "userthread", "forkjoin"})
     public String impl;
 
     @Param({"2000", "100000"})

@@ -34,7 +34,7 @@ public class Yield {
     /** Yields per invocation, over both threads. */
     static final int YIELDS = 10_000;
 
-    @Param({"platform", "virtual", "activations", "floor"})
+    @Param({"platform", "virtual", "activations", "userthread", "floor"})
     public String impl;
 
     /** Processors the kind may use; 0 = all. */
