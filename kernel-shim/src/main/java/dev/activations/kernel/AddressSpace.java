@@ -9,13 +9,23 @@ import java.util.concurrent.atomic.LongAdder;
  * paper's downcalls (Table III); {@link Activation#enterKernel}/{@link Activation#exitKernel}
  * are the blocking bracket.
  *
- * <p>Fields marked "lock" are guarded by the kernel's allocation lock; the counters are
- * {@link LongAdder}s written wherever the event happens.
+ * <h2>Ownership</h2>
+ * Fields marked "lock" are guarded by the kernel's allocation lock and written only by the
+ * kernel; the counters are {@link LongAdder}s written wherever the event happens. The
+ * {@link Allocation} is fixed at attach.
+ *
+ * <h2>Processor-time account (lock)</h2>
+ * {@code processorNanos(now) = heldNanos + held * (now - heldSince)}: the VP time this space
+ * has held (running, in the kernel or lingering), exact to the moment, because the kernel
+ * folds the running product into {@code heldNanos} ({@link #heldChanging}) just before every
+ * change of {@code held}. {@code lag}, {@code entitled}, {@code sliced} and
+ * {@code accountedNanos} are the time-slicing account the kernel keeps per space: see
+ * {@link Kernel}'s overview, "Time slicing".
  */
 public final class AddressSpace implements AutoCloseable {
     private final Kernel kernel;
     private final String name;
-    private final int priority;
+    private final Allocation allocation;
     private final Upcalls upcalls;
 
     /** lock: VPs allocated to this space (running, in the kernel or lingering). */
@@ -29,6 +39,19 @@ public final class AddressSpace implements AutoCloseable {
     /** lock: detached spaces get no processors and lose the ones they hold. */
     boolean detached;
 
+    /** lock: VP time held before {@link #heldSince}, ns. */
+    long heldNanos;
+    /** lock: System.nanoTime() of the last change of {@link #held}. */
+    long heldSince = System.nanoTime();
+    /** lock: {@link #processorNanos} at the kernel's last share accrual. */
+    long accountedNanos;
+    /** lock: processor time behind this space's portion, ns of VP time (negative: ahead); bounded. */
+    long lag;
+    /** lock: this space's portion at the last plan, in units of the kernel's {@code shareParts}. */
+    long entitled;
+    /** lock: its portion at the last plan was fractional, so its target rotates. */
+    boolean sliced;
+
     final LongAdder added = new LongAdder();
     final LongAdder preempted = new LongAdder();
     final LongAdder blocked = new LongAdder();
@@ -36,10 +59,10 @@ public final class AddressSpace implements AutoCloseable {
     final LongAdder requests = new LongAdder();
     final LongAdder upcallFailures = new LongAdder();
 
-    AddressSpace(Kernel kernel, String name, int priority, Upcalls upcalls) {
+    AddressSpace(Kernel kernel, String name, Allocation allocation, Upcalls upcalls) {
         this.kernel = kernel;
         this.name = name;
-        this.priority = priority;
+        this.allocation = allocation;
         this.upcalls = upcalls;
     }
 
@@ -48,7 +71,12 @@ public final class AddressSpace implements AutoCloseable {
     }
 
     public int priority() {
-        return priority;
+        return allocation.priority();
+    }
+
+    /** What this space asked of the allocator at attach: priority, minimum, cap, share. */
+    public Allocation allocation() {
+        return allocation;
     }
 
     public Kernel kernel() {
@@ -106,6 +134,16 @@ public final class AddressSpace implements AutoCloseable {
         return kernel.heldBy(this);
     }
 
+    /**
+     * Cumulative VP time this space has held since it was attached, in nanoseconds: the sum,
+     * over its processors, of the time each was allocated to it (running, inside a kernel call
+     * or lingering idle). Exact to the call; takes the allocation lock. Divide the growth over
+     * an interval by the interval to get the average number of processors held.
+     */
+    public long processorNanos() {
+        return kernel.processorNanos(this);
+    }
+
     /** A snapshot of this space's counters. */
     public SpaceStats stats() {
         return kernel.spaceStats(this);
@@ -120,8 +158,19 @@ public final class AddressSpace implements AutoCloseable {
         kernel.detach(this);
     }
 
+    /** VP time held up to {@code now}. Caller holds the kernel lock. */
+    long processorNanos(long now) {
+        return heldNanos + held * (now - heldSince);
+    }
+
+    /** Folds the time held so far into {@link #heldNanos}; call just before changing {@link #held}. Caller holds the kernel lock. */
+    void heldChanging(long now) {
+        heldNanos = processorNanos(now);
+        heldSince = now;
+    }
+
     @Override
     public String toString() {
-        return "AddressSpace[" + name + ", priority " + priority + "]";
+        return "AddressSpace[" + name + ", priority " + allocation.priority() + "]";
     }
 }

@@ -31,6 +31,10 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>An activation in the spare pool holds no VP and has no assignment.</li>
  *   <li>Activations alive never exceed {@code maxActivations}; past it, hand-offs are
  *       refused and counted, never thrown into user code.</li>
+ *   <li>{@code space.held <= space.allocation().maxProcessors()}: a VP is bound to a space only
+ *       toward its target, and targets never exceed the cap (asserted in {@link #bind}).</li>
+ *   <li>The minimums of the attached spaces add up to at most {@code P} ({@link #attach}
+ *       refuses the space that would break it), so all of them can be met at once.</li>
  * </ol>
  *
  * <h2>Lifecycle of one upcall ({@link #runActivation})</h2>
@@ -43,13 +47,52 @@ import java.util.concurrent.locks.LockSupport;
  * activation that freed it, so reallocation usually costs no thread wake-up.
  *
  * <h2>Processor allocation ({@link #rebalance})</h2>
- * Targets come from {@link ProcessorAllocator} (even split within the highest priority level,
- * leftovers down). A space below target that has requested processors gets free VPs first,
+ * Targets come from {@link ProcessorAllocator}, from each space's {@link Allocation}: minimums
+ * first, then strict priority, shares (weights) within a level, caps always; with the default
+ * allocation that is an even split within the highest priority level that wants processors,
+ * leftovers down. A space below target that has requested processors gets free VPs first,
  * then lingering (idle) VPs of spaces above target, and only then are running VPs of spaces
  * above target preempted: the kernel sets PREEMPT in the holder's signal word, the user thread
  * honours it at its next safepoint, and the VP comes back through {@link #upcallReturned}.
  * An idle VP lingers with its space for {@code idleHysteresis} (unless another space is owed
  * it), so a space that goes idle for a moment does not lose its processors.
+ *
+ * <h2>Time slicing (shares that do not divide the processors)</h2>
+ * Shares 3:1 on 2 processors give portions of 1.5 and 0.5 VPs: no static split honours them,
+ * so processors rotate. The allocator computes each space's exact portion and rounds it down or
+ * up; which of the spaces with a fractional portion ("sliced") get the rounded-up VPs depends on
+ * their <em>lag</em>, the VP time each is behind its portion. The kernel keeps that account
+ * under the lock, in {@link #targets}, the one place every allocation decision goes through:
+ * <ol>
+ *   <li>Each space's held VP time is exact: {@link AddressSpace#heldChanging} folds
+ *       {@code held * elapsed} into {@code heldNanos} just before every change of {@code held}
+ *       ({@link #bind}, {@link #releaseProcessor}). That is also {@link AddressSpace#processorNanos}.</li>
+ *   <li>Before every plan, {@link #accrueLags} adds to each sliced space's lag the time its
+ *       last portion gave it ({@code elapsed * entitled / shareParts}) and subtracts the VP time
+ *       it held meanwhile. A space whose portion is whole lets its lag fade (time constant
+ *       {@link #LAG_FADE_QUANTA} quanta), so a moment out of the rotation (its demand dips while
+ *       a preempted thread is re-queued) does not wipe its account, but old history does not
+ *       last. Lags stay within {@link #LAG_BOUND_QUANTA} quanta (200 ms at the default
+ *       quantum) either way: wide enough that the OS keeping a carrier from its safepoint for
+ *       tens of milliseconds (a loaded machine) is repaid in full, yet a space whose threads
+ *       ignore preemption for seconds does not leave the others a debt that would later
+ *       starve it for as long.</li>
+ *   <li>The plan gives the rounded-up VPs to the sliced spaces furthest behind, with a
+ *       quantum of hysteresis for the current holder: the VP moves only when another space is
+ *       a quantum further behind. The move is an ordinary reclaim: lingering VP first, else
+ *       PREEMPT in the holder's signal word, honoured at its next safepoint; the freed VP goes
+ *       to the space now owed it by the same targets. Meanwhile the holder keeps falling
+ *       behind less than the other, so the decision does not flip while the preemption is in
+ *       flight.</li>
+ *   <li>While any space is sliced ({@link #slicing}) the monitor calls {@link #sliceTick} every
+ *       {@code monitorInterval}, which re-plans and reclaims. A kernel built without blocking
+ *       detection starts its monitor for this the first time it is needed.</li>
+ * </ol>
+ * The quantum is {@code max(5 ms, 2 x monitorInterval)} of VP time. Two spaces at 1.5 and 0.5
+ * then trade a VP about every 2 quanta; over a second each gets its portion to within a few
+ * quanta of VP time (plus the time its threads take to reach a safepoint). Nothing is sliced,
+ * and no tick takes the lock, when every portion is whole: one space, equal shares on an even
+ * split, or spaces that want fewer processors than their portion.
  *
  * <h2>CPU pinning ({@code pinCarriers(true)}, Linux)</h2>
  * A carrier pins itself to its VP's CPU ({@link CpuAffinity#cpuFor}) in {@link #deliver},
@@ -61,7 +104,14 @@ import java.util.concurrent.locks.LockSupport;
  * A lock-free allocator (CAS on per-VP owner words) made the preempt/hand-off/linger races
  * hard to reason about for no measurable gain: the lock is taken per allocation event, not
  * per user-level context switch. Interrupting carriers to preempt was rejected: HotSpot cannot
- * preempt a mounted continuation, and an interrupt would leak into user code.
+ * preempt a mounted continuation, and an interrupt would leak into user code. For shares:
+ * sampling {@code held} on the monitor's ticks to account VP time (the count changes between
+ * ticks, and the error grows with the interval: the account is exact at no extra cost when it
+ * is folded in where {@code held} changes); per-VP stride scheduling with a pass value per
+ * space (it would rotate every VP, also the ones a static split already gets right, and
+ * ignores minimums and caps: only the fractional remainder needs to move); carrying lags
+ * unbounded (a space whose threads missed their safepoints for a while would later take
+ * processors for as long).
  */
 public final class Kernel implements AutoCloseable {
     private static final AtomicInteger KERNELS = new AtomicInteger();
@@ -105,7 +155,25 @@ public final class Kernel implements AutoCloseable {
      * enterKernel CASes its state, then reads this.
      */
     volatile boolean monitorSlow;
-    private final Thread monitorThread;
+    /**
+     * The monitor thread, or null. Built with {@code blockingDetection(true)} it starts with the
+     * kernel; otherwise it is started (under the lock) the first time time slicing is needed,
+     * and then only ticks while it is. Written under the lock; volatile for the reads outside it.
+     */
+    private volatile Thread monitorThread;
+
+    // --- time slicing (see the overview); all under the lock except `slicing` ---
+    /** Hysteresis of a rotating VP: how much further behind another space must be before it moves (ns of VP time). */
+    private final long quantumNanos;
+    /** lock: denominator of every space's {@code entitled} portion at the last plan. */
+    private long shareParts = 1;
+    /** lock: System.nanoTime() of the last accrual of lags. */
+    private long accruedAt = System.nanoTime();
+    /**
+     * Some space's portion is fractional: the monitor re-plans on every tick. Written under the
+     * lock by {@link #targets}; read by the monitor without it (a stale read costs one tick).
+     */
+    volatile boolean slicing;
 
     private final LongAdder processorAddedCount = new LongAdder();
     private final LongAdder processorPreemptedCount = new LongAdder();
@@ -131,20 +199,36 @@ public final class Kernel implements AutoCloseable {
         this.blockingDetection = b.blockingDetection;
         this.shared = shared;
         this.affinity = b.pinCarriers ? CpuAffinity.open() : null;
+        this.quantumNanos = Math.max(MIN_QUANTUM_NANOS, 2 * monitorIntervalNanos);
         this.processors = new VirtualProcessor[processorCount];
         for (int i = 0; i < processorCount; i++) {
             processors[i] = new VirtualProcessor(this, i);
             free.add(processors[i]);
         }
         if (blockingDetection) {
-            monitorThread = new Thread(new Monitor(this, monitorIntervalNanos, blockedAfterNanos, true),
-                    name + "-monitor");
-            monitorThread.setDaemon(true);
-            monitorThread.start();
-        } else {
-            monitorThread = null;
+            startMonitor();
         }
         KernelManagement.register(this);
+    }
+
+    /** Shortest quantum of time slicing: 5 ms of VP time. */
+    static final long MIN_QUANTUM_NANOS = 5_000_000L;
+    /**
+     * A lag is kept within this many quanta either way, so old debts cannot buy long bursts.
+     * Measured on 2 loaded cores (load average 10): a bound of 8 quanta was hit during OS stalls
+     * and the 3:1 ratio drifted to 2.6; at 40 it is not reached and the ratio holds.
+     */
+    static final int LAG_BOUND_QUANTA = 40;
+    /** While a space's portion is whole its lag fades with this time constant, in quanta. */
+    static final int LAG_FADE_QUANTA = 10;
+
+    /** Starts the monitor thread. In the constructor, or under the lock. */
+    private void startMonitor() {
+        Thread t = new Thread(new Monitor(this, monitorIntervalNanos, blockedAfterNanos, blockingDetection),
+                name + "-monitor");
+        t.setDaemon(true);
+        monitorThread = t;
+        t.start();
     }
 
     /** A builder with the defaults documented on each setter. */
@@ -164,7 +248,8 @@ public final class Kernel implements AutoCloseable {
     // ------------------------------------------------------------------ public API
 
     /**
-     * Attaches a new address space.
+     * Attaches a new address space with priority {@code priority} and otherwise the
+     * {@link Allocation#DEFAULT} allocation (no minimum, no cap, share 1).
      *
      * @param name     for diagnostics; not blank
      * @param priority 1 (lowest) to 10 (highest); higher-priority spaces get processors first
@@ -173,11 +258,27 @@ public final class Kernel implements AutoCloseable {
      * @throws IllegalStateException    if the kernel is closed
      */
     public AddressSpace attach(String name, int priority, Upcalls upcalls) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("name must be a non-blank string, was " + (name == null ? "null" : "\"" + name + "\""));
-        }
-        if (priority < 1 || priority > 10) {
-            throw new IllegalArgumentException("priority must be between 1 and 10, was " + priority);
+        checkName(name);
+        return attach(name, Allocation.ofPriority(priority), upcalls);
+    }
+
+    /**
+     * Attaches a new address space that asks the allocator for {@code allocation}: its priority,
+     * guaranteed minimum, cap and share (see {@link Allocation} for how they combine).
+     *
+     * @param name       for diagnostics; not blank
+     * @param allocation what the space asks of the allocator
+     * @param upcalls    the space's scheduler
+     * @throws IllegalArgumentException if an argument is missing or out of range, naming it; in
+     *     particular if {@code allocation}'s minimum is larger than the processors this kernel has
+     *     not yet guaranteed to the spaces attached to it (the minimums must be able to hold all
+     *     at once)
+     * @throws IllegalStateException    if the kernel is closed
+     */
+    public AddressSpace attach(String name, Allocation allocation, Upcalls upcalls) {
+        checkName(name);
+        if (allocation == null) {
+            throw new IllegalArgumentException("allocation must not be null: pass Allocation.DEFAULT or Allocation.ofPriority(p)");
         }
         if (upcalls == null) {
             throw new IllegalArgumentException("upcalls must not be null: pass the space's scheduler");
@@ -186,9 +287,25 @@ public final class Kernel implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("kernel " + this.name + " is closed; build a new Kernel to attach \"" + name + "\"");
             }
-            AddressSpace s = new AddressSpace(this, name, priority, upcalls);
+            int guaranteed = 0;
+            for (AddressSpace o : spaces) {
+                guaranteed += o.allocation().minProcessors();
+            }
+            int room = processorCount - guaranteed;
+            if (allocation.minProcessors() > room) {
+                throw new IllegalArgumentException("minProcessors must be at most " + room + " (kernel " + this.name + " has "
+                        + processorCount + " processors, " + guaranteed + " already guaranteed to attached spaces), was "
+                        + allocation.minProcessors());
+            }
+            AddressSpace s = new AddressSpace(this, name, allocation, upcalls);
             spaces.add(s);
             return s;
+        }
+    }
+
+    private static void checkName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("name must be a non-blank string, was " + (name == null ? "null" : "\"" + name + "\""));
         }
     }
 
@@ -241,7 +358,7 @@ public final class Kernel implements AutoCloseable {
             return new KernelStats(processorCount, busy, alive.size(), peakActivations, blockedNow,
                     processorAddedCount.sum(), processorPreemptedCount.sum(), activationBlockedCount.sum(),
                     activationUnblockedCount.sum(), handOffCount.sum(), refusedHandOffCount.sum(),
-                    preemptionCount.sum(), affinityFailureCount.sum(), List.copyOf(ss));
+                    preemptionCount.sum(), affinityFailureCount.sum(), slicing, List.copyOf(ss));
         }
     }
 
@@ -279,9 +396,10 @@ public final class Kernel implements AutoCloseable {
             attached = new ArrayList<>(spaces);
         }
         KernelManagement.unregister(this);
-        if (monitorThread != null) {
-            LockSupport.unpark(monitorThread);
-            joinQuietly(monitorThread, 2_000);
+        Thread monitor = monitorThread; // no new one starts once closed is set
+        if (monitor != null) {
+            LockSupport.unpark(monitor);
+            joinQuietly(monitor, 2_000);
         }
         long deadline = System.nanoTime() + 2_000_000_000L;
         for (Activation a : toJoin) {
@@ -452,8 +570,16 @@ public final class Kernel implements AutoCloseable {
     }
 
     private SpaceStats spaceStatsLocked(AddressSpace s) {
-        return new SpaceStats(s.name(), s.priority(), s.held, s.pending, s.added.sum(), s.preempted.sum(),
+        Allocation al = s.allocation();
+        return new SpaceStats(s.name(), al.priority(), al.minProcessors(), Math.min(al.maxProcessors(), processorCount),
+                al.share(), s.held, s.pending, s.processorNanos(System.nanoTime()), s.added.sum(), s.preempted.sum(),
                 s.blocked.sum(), s.unblocked.sum(), s.requests.sum(), s.upcallFailures.sum());
+    }
+
+    long processorNanos(AddressSpace s) {
+        synchronized (lock) {
+            return s.processorNanos(System.nanoTime());
+        }
     }
 
     // ------------------------------------------------------------------ activations
@@ -680,6 +806,8 @@ public final class Kernel implements AutoCloseable {
         a.space = s;
         a.signal = 0;
         a.setState(Activation.RUNNING);
+        assert s.held < s.allocation().maxProcessors() : s + " is at its cap";
+        s.heldChanging(System.nanoTime());
         s.held++;
         busy++; // pairs with the monitor's re-check before parking
         if (monitorSleeping && monitorThread != null) {
@@ -710,6 +838,7 @@ public final class Kernel implements AutoCloseable {
         vp.selfPreempt = false;
         a.processor = null;
         a.space = null;
+        s.heldChanging(System.nanoTime());
         s.held--;
         busy--;
         free.add(vp);
@@ -743,18 +872,86 @@ public final class Kernel implements AutoCloseable {
         return false;
     }
 
+    /**
+     * The target of every attached space now (index as in {@link #spaces}): accrues the lags up
+     * to now with the portions of the last plan, plans afresh, and records the new portions and
+     * whether time slicing is needed. Caller holds the lock.
+     */
     private int[] targets() {
+        assert Thread.holdsLock(lock);
+        long now = System.nanoTime();
+        accrueLags(now);
         int n = spaces.size();
-        int[] prio = new int[n];
-        int[] demand = new int[n];
-        int[] held = new int[n];
+        ProcessorAllocator.Claim[] claims = new ProcessorAllocator.Claim[n];
         for (int i = 0; i < n; i++) {
             AddressSpace s = spaces.get(i);
-            prio[i] = s.priority();
-            held[i] = s.held;
-            demand[i] = s.detached ? 0 : Math.min(processorCount, s.held + s.pending);
+            Allocation al = s.allocation();
+            int demand = s.detached ? 0 : Math.min(processorCount, s.held + s.pending);
+            claims[i] = new ProcessorAllocator.Claim(al.priority(), demand, s.held, al.minProcessors(), al.maxProcessors(),
+                    al.share(), s.lag);
         }
-        return ProcessorAllocator.targets(processorCount, prio, demand, held);
+        ProcessorAllocator.Plan plan = ProcessorAllocator.plan(processorCount, claims, quantumNanos);
+        boolean slice = false;
+        for (int i = 0; i < n; i++) {
+            AddressSpace s = spaces.get(i);
+            s.entitled = plan.entitled()[i];
+            s.sliced = plan.sliced()[i];
+            slice |= s.sliced;
+        }
+        shareParts = plan.parts();
+        boolean was = slicing;
+        slicing = slice; // then wake the ticker: pairs with its read of slicing before it parks
+        if (slice && !was && !closed) {
+            if (monitorThread == null) {
+                startMonitor();
+            } else if (!blockingDetection) {
+                LockSupport.unpark(monitorThread); // a permit left for it makes its park return at once
+            }
+        }
+        return plan.targets();
+    }
+
+    /**
+     * Brings every space's lag up to {@code now}: a sliced space gains what its portion gave
+     * it since the last accrual and loses the VP time it actually held; a space whose portion
+     * is whole lets its lag fade. Lags stay within {@link #LAG_BOUND_QUANTA} quanta. Caller
+     * holds the lock.
+     */
+    private void accrueLags(long now) {
+        long dt = Math.min(now - accruedAt, 10_000_000_000L); // 10 s: keeps dt * entitled far from overflow
+        accruedAt = now;
+        long bound = LAG_BOUND_QUANTA * quantumNanos;
+        long fade = LAG_FADE_QUANTA * quantumNanos;
+        for (AddressSpace s : spaces) {
+            long used = s.processorNanos(now);
+            long got = used - s.accountedNanos;
+            s.accountedNanos = used;
+            long lag;
+            if (s.sliced) {
+                lag = s.lag + dt * s.entitled / shareParts - got;
+            } else {
+                lag = s.lag - (long) (s.lag * ((double) Math.min(dt, fade) / fade));
+            }
+            s.lag = Math.max(-bound, Math.min(bound, lag));
+        }
+    }
+
+    /**
+     * Monitor tick while {@link #slicing}: re-plans with the lags up to now and moves VPs toward
+     * the new targets (a rotating VP is preempted at its holder's next safepoint).
+     */
+    void sliceTick() {
+        synchronized (lock) {
+            if (!closed && slicing) {
+                Assignment none = rebalance(null);
+                assert none == null;
+            }
+        }
+    }
+
+    /** The time-slicing quantum, ns of VP time. */
+    long quantumNanos() {
+        return quantumNanos;
     }
 
     /**
@@ -942,7 +1139,9 @@ public final class Kernel implements AutoCloseable {
         /**
          * How often the monitor samples running activations for undetected blocking, and its
          * longest sleep; > 0. Default 1 ms. (Bracketed calls in progress are checked more often:
-         * see {@link #blockedAfter}.)
+         * see {@link #blockedAfter}.) Also the tick of time slicing between spaces whose shares
+         * give fractional portions ({@link Allocation}); its quantum is
+         * {@code max(5 ms, 2 x monitorInterval)} of VP time.
          */
         public Builder monitorInterval(Duration d) {
             this.monitorInterval = positive("monitorInterval", d);

@@ -19,6 +19,8 @@ import java.util.List;
  * @param preemptions         preemptions requested (reallocation and downcall)
  * @param affinityFailures    CPU pinning calls Linux refused (kernels built with
  *                            {@code pinCarriers(true)}; the carrier then runs unpinned)
+ * @param timeSlicing         processors rotate between spaces now, because some spaces' shares
+ *                            give them fractional portions (see {@link Allocation})
  * @param spaces              per-space snapshots
  */
 public record KernelStats(
@@ -35,5 +37,6 @@ public record KernelStats(
         long refusedHandOffs,
         long preemptions,
         long affinityFailures,
+        boolean timeSlicing,
         List<SpaceStats> spaces) {
 }

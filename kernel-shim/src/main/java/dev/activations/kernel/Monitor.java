@@ -8,7 +8,21 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The kernel's monitor ("sysmon"): a platform thread that finds activations blocked while
- * holding a VP and has the kernel hand their VP to a fresh activation.
+ * holding a VP and has the kernel hand their VP to a fresh activation, and that drives time
+ * slicing between spaces with fractional portions ({@link Kernel#sliceTick}).
+ *
+ * <h2>Two modes</h2>
+ * With blocking detection (the kernel's default) it starts with the kernel and does all of
+ * the below. Without it ({@code blockingDetection(false)}) the kernel starts it only the first
+ * time time slicing is needed, and it is just a ticker: it parks without a deadline while
+ * {@link Kernel#slicing} is false (the kernel unparks it after setting the flag; a permit
+ * left by that unpark makes a park that races it return at once) and otherwise calls
+ * {@code sliceTick} every {@code monitorInterval}; it never hands anything off.
+ *
+ * <h2>Time slicing</h2>
+ * On every slow tick (once per {@code monitorInterval}) while {@link Kernel#slicing} is set,
+ * after sampling, it calls {@link Kernel#sliceTick}, which re-plans under the kernel lock. One
+ * volatile read per tick when nothing needs slicing.
  *
  * <h2>What it looks for, every {@code monitorInterval}</h2>
  * <ul>
@@ -48,7 +62,8 @@ final class Monitor implements Runnable {
     private final Kernel kernel;
     private final long intervalNanos;
     private final long blockedAfterNanos;
-    private final boolean detectUndetected;
+    /** Hand off blocked activations; false: a time-slicing ticker only. */
+    private final boolean detectBlocking;
     /** Tick while a bracketed call is in progress. */
     private final long fastNanos;
     /** Current sleep between ticks: fastNanos .. intervalNanos. */
@@ -58,11 +73,11 @@ final class Monitor implements Runnable {
     /** A pause (GC, stall) was seen since the last slow tick: its suspicions are void. */
     private boolean pausedSinceSlow;
 
-    Monitor(Kernel kernel, long intervalNanos, long blockedAfterNanos, boolean detectUndetected) {
+    Monitor(Kernel kernel, long intervalNanos, long blockedAfterNanos, boolean detectBlocking) {
         this.kernel = kernel;
         this.intervalNanos = intervalNanos;
         this.blockedAfterNanos = blockedAfterNanos;
-        this.detectUndetected = detectUndetected;
+        this.detectBlocking = detectBlocking;
         this.fastNanos = Math.min(intervalNanos, Math.max(50_000L, blockedAfterNanos / 2));
         this.sleepNanos = intervalNanos;
     }
@@ -90,6 +105,10 @@ final class Monitor implements Runnable {
 
     @Override
     public void run() {
+        if (!detectBlocking) {
+            tickSlices();
+            return;
+        }
         while (!kernel.isClosed()) {
             if (kernel.busyProcessors() == 0) {
                 kernel.monitorSleeping = true;
@@ -121,8 +140,23 @@ final class Monitor implements Runnable {
             boolean inKernel = sample(now, pausedSinceSlow, slow);
             if (slow) {
                 pausedSinceSlow = false;
+                if (kernel.slicing) {
+                    kernel.sliceTick();
+                }
             }
             sleepNanos = inKernel ? fastNanos : intervalNanos;
+        }
+    }
+
+    /** The ticker-only loop (no blocking detection). */
+    private void tickSlices() {
+        while (!kernel.isClosed()) {
+            if (!kernel.slicing) {
+                LockSupport.park(this); // unparked when slicing starts, or by close
+                continue;
+            }
+            LockSupport.parkNanos(this, intervalNanos);
+            kernel.sliceTick();
         }
     }
 
@@ -153,7 +187,7 @@ final class Monitor implements Runnable {
                 }
             } else if (!slow) {
                 continue; // suspicion of undetected blocking is judged on slow ticks only
-            } else if (state == Activation.RUNNING && detectUndetected) {
+            } else if (state == Activation.RUNNING) {
                 if (paused) {
                     a.suspectSamples = 0;
                     a.sampledDispatches = -1;

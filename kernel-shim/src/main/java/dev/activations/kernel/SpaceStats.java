@@ -5,8 +5,13 @@ package dev.activations.kernel;
  *
  * @param name               the space's name
  * @param priority           its priority
+ * @param minProcessors      its guaranteed minimum ({@link Allocation#minProcessors()})
+ * @param maxProcessors      its cap, at most the kernel's processor count (no cap: that count)
+ * @param share              its weight within its priority level ({@link Allocation#share()})
  * @param processorsHeld     VPs allocated to it now
  * @param processorsWanted   processors requested and not yet given
+ * @param processorNanos     VP time it has held since it was attached, ns
+ *                           ({@link AddressSpace#processorNanos()})
  * @param processorAdded     processorAdded upcalls delivered to it
  * @param processorPreempted processorPreempted upcalls delivered to it
  * @param activationBlocked  activationBlocked upcalls delivered to it
@@ -17,8 +22,12 @@ package dev.activations.kernel;
 public record SpaceStats(
         String name,
         int priority,
+        int minProcessors,
+        int maxProcessors,
+        int share,
         int processorsHeld,
         int processorsWanted,
+        long processorNanos,
         long processorAdded,
         long processorPreempted,
         long activationBlocked,

@@ -10,9 +10,12 @@
  *   <li>{@link dev.activations.kernel.Activation}: a carrier thread; its state machine, the
  *       signal word (safepoint poll) and the blocking bracket.</li>
  *   <li>{@link dev.activations.kernel.AddressSpace}: one application; its methods are the
- *       downcalls.</li>
+ *       downcalls. {@link dev.activations.kernel.Allocation}: what it asks of the allocator
+ *       (priority, guaranteed minimum, cap, share), given at attach.</li>
  *   <li>{@link dev.activations.kernel.Upcalls}: what the kernel tells an address space.</li>
- *   <li>{@code ProcessorAllocator}: the allocation policy, a pure function.</li>
+ *   <li>{@code ProcessorAllocator}: the allocation policy, a pure function: targets and
+ *       (fractional) portions from the spaces' allocations, demands and lags. The kernel
+ *       accounts the lags and rotates processors (Kernel's overview, "Time slicing").</li>
  *   <li>{@code Monitor}: the sampling thread that finds blocked activations;
  *       {@code ProcStat}: Linux {@code /proc} thread state.</li>
  *   <li>{@link dev.activations.kernel.KernelStats}, {@link dev.activations.kernel.SpaceStats}:

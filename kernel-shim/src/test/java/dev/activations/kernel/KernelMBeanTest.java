@@ -12,7 +12,10 @@ import javax.management.openmbean.CompositeData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The kernel MBean: registered on build, counters readable, per-space rows, gone on close. */
+/**
+ * The kernel MBean: registered on build, configuration and counters readable, per-space rows
+ * (with each space's allocation and processor time), gone on close.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class KernelMBeanTest {
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
@@ -61,9 +64,11 @@ class KernelMBeanTest {
             assertEquals(50, server.getAttribute(name, "MaxActivations"));
             assertEquals(true, server.getAttribute(name, "BlockingDetection"));
             assertEquals(false, server.getAttribute(name, "PinsCarriers"));
+            assertEquals(5_000_000L, server.getAttribute(name, "ShareQuantumNanos"));
+            assertEquals(false, server.getAttribute(name, "TimeSlicing"));
 
             IdleSpace upcalls = new IdleSpace();
-            AddressSpace s = k.attach("space-a", 6, upcalls);
+            AddressSpace s = k.attach("space-a", Allocation.ofPriority(6).withMinProcessors(1).withMaxProcessors(2).withShare(7), upcalls);
             upcalls.space = s;
             s.requestProcessors(1);
             while (k.stats().processorAdded() == 0) {
@@ -79,6 +84,10 @@ class KernelMBeanTest {
             assertEquals(6, spaces[0].get("priority"));
             assertTrue((Long) spaces[0].get("processorAdded") >= 1);
             assertEquals(1L, spaces[0].get("requests"));
+            assertEquals(1, spaces[0].get("minProcessors"));
+            assertEquals(2, spaces[0].get("maxProcessors"));
+            assertEquals(7, spaces[0].get("share"));
+            assertTrue((Long) spaces[0].get("processorNanos") > 0, "it held a processor for a while");
         } finally {
             k.close();
         }

@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * the stopped thread. With nothing to run the loop notes itself idle and calls
  * {@code processorIdle}, returning when that answers false. {@code processorPreempted} and
  * {@code activationUnblocked} re-queue the stopped item and ask for a processor, as the
- * runtime's scheduler does.
+ * runtime's scheduler does. A processor preempted with no item stopped (the signal came
+ * between items) is asked for again if items are still queued: the kernel counts a space's
+ * demand as held plus requested, so a space that lost a processor without asking again would
+ * look satisfied.
  *
  * <h2>Recording</h2>
  * Every upcall is appended to {@link #upcalls} (thread-safe) with the activation it ran on, so
@@ -64,6 +67,12 @@ final class TestScheduler implements Upcalls {
     /** Attaches this scheduler to {@code kernel} as a new space. */
     AddressSpace attach(Kernel kernel, int priority) {
         space = kernel.attach(name, priority, this);
+        return space;
+    }
+
+    /** Attaches this scheduler to {@code kernel} as a new space asking for {@code allocation}. */
+    AddressSpace attach(Kernel kernel, Allocation allocation) {
+        space = kernel.attach(name, allocation, this);
         return space;
     }
 
@@ -137,6 +146,9 @@ final class TestScheduler implements Upcalls {
     @Override
     public void processorPreempted(VirtualProcessor vp, Object stopped) {
         upcalls.add(new Preempted(vp, stopped, Activation.current()));
+        if (stopped == null && !ready.isEmpty()) {
+            space.requestProcessors(1); // left with work queued: still wants the processor
+        }
         requeue(stopped);
     }
 
