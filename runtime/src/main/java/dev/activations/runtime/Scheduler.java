@@ -2,6 +2,7 @@ package dev.activations.runtime;
 
 import dev.activations.kernel.Activation;
 import dev.activations.kernel.AddressSpace;
+import dev.activations.kernel.Allocation;
 import dev.activations.kernel.Kernel;
 import dev.activations.kernel.Upcalls;
 import dev.activations.kernel.VirtualProcessor;
@@ -77,13 +78,13 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         VirtualThreads.checkAvailable();
         this.kernel = b.kernel != null ? b.kernel : Kernel.shared();
         this.name = b.name;
-        this.priority = b.priority;
+        this.priority = b.allocation.priority();
         this.policy = b.policy;
         this.uncaught = b.uncaught != null ? b.uncaught : Scheduler::printUncaught;
         this.javaUncaught = b.uncaught; // null: the JDK's default for Java threads
         this.queues = policy.create(this, b.seed);
         this.javaThreads = new JavaThreads(this, queues);
-        this.space = kernel.attach(name, priority, this);
+        this.space = kernel.attach(name, b.allocation, this);
         SchedulerManagement.register(this);
     }
 
@@ -281,8 +282,14 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     public void processorPreempted(VirtualProcessor vp, Object stopped) {
         stats.preemptions.increment();
         if (stopped instanceof UserThread t) {
-            requeue(t);
-        } // a Java thread gave the processor up by unmounting: the JDK has re-submitted it already
+            requeue(t); // and asks for a processor
+        } else if (queues.hasWork()) {
+            // A Java thread gave the processor up by unmounting (the JDK re-submitted it), or the
+            // processor was taken between two threads: still ready work, so keep a request
+            // pending; a saturating space that let its request lapse would drop out of the
+            // kernel's time slicing between spaces of equal priority.
+            signalWork();
+        }
     }
 
     @Override
@@ -502,7 +509,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     public static final class Builder {
         private Kernel kernel;
         private String name = "scheduler";
-        private int priority = 5;
+        private Allocation allocation = Allocation.DEFAULT;
         private Policy policy = Policy.WORK_STEALING;
         private long seed = 1;
         private Thread.UncaughtExceptionHandler uncaught;
@@ -527,10 +534,33 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
         /** Priority of the address space among the kernel's spaces, 1 to 10; default 5. */
         public Builder priority(int priority) {
-            if (priority < 1 || priority > 10) {
-                throw new IllegalArgumentException("priority must be between 1 and 10, was " + priority);
-            }
-            this.priority = priority;
+            this.allocation = allocation.withPriority(priority);
+            return this;
+        }
+
+        /**
+         * Processors guaranteed to this space whenever it wants them, whatever the priority of
+         * the others (a request, in container terms); default 0. The minimums of one kernel's
+         * spaces add up to at most its processors: {@link #build()} refuses one that would not fit.
+         */
+        public Builder minProcessors(int n) {
+            this.allocation = allocation.withMinProcessors(n);
+            return this;
+        }
+
+        /** Most processors this space ever holds, even while others are idle (a limit); default no cap. */
+        public Builder maxProcessors(int n) {
+            this.allocation = allocation.withMaxProcessors(n);
+            return this;
+        }
+
+        /**
+         * Weight of this space against the others of its priority, 1 to 1000 (default 1):
+         * processor time is divided in proportion, by rotating processors when the portions are
+         * not whole numbers (see {@link Allocation}).
+         */
+        public Builder share(int weight) {
+            this.allocation = allocation.withShare(weight);
             return this;
         }
 
