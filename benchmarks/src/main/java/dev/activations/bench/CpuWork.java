@@ -24,14 +24,14 @@ public final class CpuWork {
 
     /**
      * The iteration count for which {@link #spin} takes {@code nanos} on this thread when nothing
-     * else runs: half a second to warm the JIT (and the core's clock), then the fastest of nine
-     * timings of a large run, scaled. Call it before the benchmark's threads start.
+     * else runs: 200 ms to warm the JIT (and the core's clock), then the fastest of nine timings
+     * of a large run, scaled. Call it before the benchmark's threads start.
      */
     public static int calibrate(long nanos) {
         int probe = 1_000_000;
         long sink = 0;
         long t0 = System.nanoTime();
-        while (System.nanoTime() - t0 < 500_000_000L) {
+        while (System.nanoTime() - t0 < 200_000_000L) {
             sink += spin(sink, probe / 16);
         }
         long[] ns = new long[9];

@@ -38,6 +38,7 @@ final class Jmh {
         final Map<String, String[]> params = new LinkedHashMap<>();
         final List<String> jvmArgs = new ArrayList<>();
         boolean slow;
+        boolean window;
 
         Run(Class<?> benchmark) {
             this.benchmark = benchmark;
@@ -58,6 +59,16 @@ final class Jmh {
             slow = true;
             return this;
         }
+
+        /**
+         * One iteration is one window of load that the benchmark set up outside its own thread
+         * (a server and its load generator, two executors): the profile's window iterations,
+         * fewer and longer.
+         */
+        Run window() {
+            window = true;
+            return this;
+        }
     }
 
     /**
@@ -73,11 +84,18 @@ final class Jmh {
                 .result(out.resolve("jmh-" + tag + ".json").toString())
                 .resultFormat(ResultFormatType.JSON)
                 .forks(profile.forks())
-                .warmupIterations(run.slow ? profile.slowWarmupIterations() : profile.warmupIterations())
-                .measurementIterations(profile.measurementIterations())
-                .warmupTime(run.slow ? profile.slowIterations() : profile.iteration())
-                .measurementTime(run.slow ? profile.slowIterations() : profile.iteration())
                 .timeout(profile.timeout());
+        if (run.window) {
+            o.warmupIterations(profile.windowWarmups())
+                    .measurementIterations(profile.windowIterations())
+                    .warmupTime(profile.windowWarmup())
+                    .measurementTime(profile.window());
+        } else {
+            o.warmupIterations(run.slow ? profile.slowWarmupIterations() : profile.warmupIterations())
+                    .measurementIterations(profile.measurementIterations())
+                    .warmupTime(run.slow ? profile.slowIterations() : profile.iteration())
+                    .measurementTime(run.slow ? profile.slowIterations() : profile.iteration());
+        }
         // Replaces the class's @Fork(jvmArgsAppend): repeat what every fork needs.
         List<String> jvm = new ArrayList<>(List.of(Bench.ADD_EXPORTS, Bench.NATIVE_ACCESS));
         jvm.addAll(run.jvmArgs);
