@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,8 +37,12 @@ import java.util.concurrent.locks.LockSupport;
  * latency-sensitive "web" executor beside a "batch" executor. Batch is kept saturated: {@link
  * #QUEUED_PER_PROCESSOR} tasks per processor always queued or running, each {@link
  * #BATCH_TASK_NANOS} (1 ms, calibrated in setup) of a plain CPU loop ({@link CpuWork}: no runtime
- * calls, no checkpoints) that submits its successor as it ends. Web: the JMH thread submits a
- * tiny task every {@link #WEB_PERIOD_NANOS} (2 ms); the task records its submit→start latency.
+ * calls, no checkpoints). A platform thread of its own, the batch <em>driver</em>, submits a new
+ * task whenever one ends, so batch tasks enter the executor from outside it, as web's do (tasks
+ * that submitted their own successors would go to a {@code ForkJoinPool} worker's local queue,
+ * which that worker serves before any submission from outside: virtual threads' web tasks would
+ * starve for that reason alone). Web: the JMH thread submits a tiny task every {@link
+ * #WEB_PERIOD_NANOS} (2 ms); the task records its submit→start latency.
  *
  * <p>{@code scenario}: {@code web} — web alone, batch idle (web's unloaded latency); {@code
  * batch} — batch alone, no web tasks (the JMH thread still ticks); {@code both}. {@code impl}:
@@ -96,6 +101,9 @@ public class TwoApps {
     private ExecutorService batch;
     private int batchIterations;
     private volatile boolean batchRunning;
+    /** One permit per batch task that may be submitted; a task returns its permit as it ends. */
+    private final Semaphore batchSlots = new Semaphore(0);
+    private Thread batchDriver;
     private final LongAdder batchDone = new LongAdder();
     /** Keeps batch results alive; racy updates are fine. */
     private long batchSink;
@@ -193,9 +201,25 @@ public class TwoApps {
         }
         if (!scenario.equals(WEB_ALONE)) {
             batchRunning = true;
-            for (int i = 0; i < QUEUED_PER_PROCESSOR * p; i++) {
+            batchSlots.release(QUEUED_PER_PROCESSOR * p);
+            batchDriver = new Thread(this::driveBatch, "batch-driver");
+            batchDriver.setDaemon(true);
+            batchDriver.start();
+        }
+    }
+
+    /** The batch driver: submits a batch task for every free slot until the benchmark ends. */
+    private void driveBatch() {
+        try {
+            while (true) {
+                batchSlots.acquire();
+                if (!batchRunning) {
+                    return;
+                }
                 batch.execute(this::batchTask);
             }
+        } catch (InterruptedException | RejectedExecutionException e) {
+            // stopping
         }
     }
 
@@ -209,23 +233,21 @@ public class TwoApps {
         };
     }
 
-    /** One batch task: about 1 ms of plain computation, then its successor goes to the queue. */
+    /** One batch task: about 1 ms of plain computation, then its slot goes back to the driver. */
     private void batchTask() {
         batchSink += CpuWork.spin(batchSink, batchIterations);
         batchDone.increment();
-        if (batchRunning) {
-            try {
-                batch.execute(this::batchTask);
-            } catch (RejectedExecutionException e) {
-                // shutting down
-            }
-        }
+        batchSlots.release();
     }
 
     @TearDown
     public void tearDown() throws InterruptedException {
         batchRunning = false;
-        boolean terminated = stop(web) & stop(batch);
+        if (batchDriver != null) {
+            batchDriver.interrupt();
+            batchDriver.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        boolean terminated = !(batchDriver != null && batchDriver.isAlive()) & stop(web) & stop(batch);
         if (webSpace != null) {
             webSpace.close();
             batchSpace.close();
@@ -234,7 +256,7 @@ public class TwoApps {
             kernel.close();
         }
         if (!terminated) {
-            throw new IllegalStateException(impl + " executors did not terminate within 10 s");
+            throw new IllegalStateException(impl + " executors (or the batch driver) did not stop within 10 s");
         }
     }
 

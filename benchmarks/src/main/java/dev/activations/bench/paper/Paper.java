@@ -601,7 +601,8 @@ public final class Paper {
                 "The paper's Table V made about latency. A *web* executor receives a tiny task every 2 ms (from "
                         + "the JMH thread; the task records its submit-to-start latency); a *batch* executor is "
                         + "kept saturated with 1 ms CPU tasks (a plain Java loop, calibrated per run, with no runtime "
-                        + "calls and no checkpoints), " + TwoApps.QUEUED_PER_PROCESSOR + " per processor always queued or running. Three "
+                        + "calls and no checkpoints), " + TwoApps.QUEUED_PER_PROCESSOR + " per processor always queued or running: a "
+                        + "platform thread of the benchmark submits a new one whenever one ends. Three "
                         + "scenarios per executor pair: web alone (batch idle: web's unloaded latency), batch alone, "
                         + "and both. Pairs: Activations as two address spaces on one kernel of all " + cores
                         + " processors, web priority 8 and batch priority 3 (`Scheduler.builder()...priority(n)`, "
