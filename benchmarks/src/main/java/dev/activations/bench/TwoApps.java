@@ -39,10 +39,10 @@ import java.util.concurrent.locks.LockSupport;
  * #BATCH_TASK_NANOS} (1 ms, calibrated in setup) of a plain CPU loop ({@link CpuWork}: no runtime
  * calls, no checkpoints). A platform thread of its own, the batch <em>driver</em>, submits a new
  * task whenever one ends, so batch tasks enter the executor from outside it, as web's do (tasks
- * that submitted their own successors would go to a {@code ForkJoinPool} worker's local queue,
- * which that worker serves before any submission from outside: virtual threads' web tasks would
- * starve for that reason alone). Web: the JMH thread submits a tiny task every {@link
- * #WEB_PERIOD_NANOS} (2 ms); the task records its submit→start latency.
+ * that submitted their own successors would put them in a {@code ForkJoinPool} worker's local
+ * queue, which that worker serves before submissions from outside: a path web's tasks do not
+ * have). Web: the JMH thread submits a tiny task every {@link #WEB_PERIOD_NANOS} (2 ms); the task
+ * records its submit→start latency.
  *
  * <p>{@code scenario}: {@code web} — web alone, batch idle (web's unloaded latency); {@code
  * batch} — batch alone, no web tasks (the JMH thread still ticks); {@code both}. {@code impl}:
