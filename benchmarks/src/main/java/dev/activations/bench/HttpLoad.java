@@ -94,10 +94,14 @@ public class HttpLoad {
     /** Completions the current invocation waits for; JMH thread only. */
     private long target;
 
-    /** Secondary results over one iteration's window; see {@link AuxValue}. */
+    /**
+     * Secondary results: what the load generator saw over one iteration's window (see
+     * {@link AuxValue}). Opening and closing the window are this state's iteration set-up and
+     * tear-down, which bracket JMH's measured loop.
+     */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
-    public static class Latency {
+    public static class Client {
         public double p50Millis;
         public double p99Millis;
         /** A rate: connections lost and replaced per second. */
@@ -197,7 +201,7 @@ public class HttpLoad {
 
     @Benchmark
     @OperationsPerInvocation(REQUESTS_PER_OP)
-    public long requests(Latency window) {
+    public long requests(Client window) {
         target += REQUESTS_PER_OP;
         return completions.awaitAtLeast(target, STALL_NANOS);
     }
