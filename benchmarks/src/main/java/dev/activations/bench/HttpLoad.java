@@ -52,6 +52,8 @@ import java.util.concurrent.TimeUnit;
  * byte of its response read): {@code p50Millis}, {@code p99Millis}; {@code errors}: per second,
  * connections the generator lost and replaced (0 when all is well). The generator shares the
  * machine's cores with the server, the same for every executor: compare the executors as ratios.
+ * The server's code is compiled by the JIT during the first seconds of load (several on a busy
+ * 2-core machine): hence the long warm-up.
  *
  * <p>Server settings, set before the server class loads: {@code sun.net.httpserver.nodelay=true}
  * (what servers do; without it a response can wait for a delayed ACK), and
@@ -60,7 +62,7 @@ import java.util.concurrent.TimeUnit;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 2)
+@Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 3, jvmArgsAppend = Bench.ADD_EXPORTS)
 @State(Scope.Benchmark)

@@ -39,6 +39,7 @@ final class Jmh {
         final List<String> jvmArgs = new ArrayList<>();
         boolean slow;
         boolean window;
+        boolean server;
 
         Run(Class<?> benchmark) {
             this.benchmark = benchmark;
@@ -69,6 +70,12 @@ final class Jmh {
             window = true;
             return this;
         }
+
+        /** A {@link #window} benchmark that runs a whole server: the profile's longer warm-up windows. */
+        Run serverWindow() {
+            server = true;
+            return window();
+        }
     }
 
     /**
@@ -88,7 +95,7 @@ final class Jmh {
         if (run.window) {
             o.warmupIterations(profile.windowWarmups())
                     .measurementIterations(profile.windowIterations())
-                    .warmupTime(profile.windowWarmup())
+                    .warmupTime(run.server ? profile.serverWarmup() : profile.windowWarmup())
                     .measurementTime(profile.window());
         } else {
             o.warmupIterations(run.slow ? profile.slowWarmupIterations() : profile.warmupIterations())

@@ -520,7 +520,7 @@ public final class Paper {
         List<String> impls = List.of("activations", "virtual", "platform");
         List<String> handlers = List.of(HttpLoad.COMPUTE, HttpLoad.BLOCK);
         List<Measurement> m = jmh.run(new Jmh.Run(HttpLoad.class).param("impl", impls.toArray(String[]::new))
-                .param("handler", handlers.toArray(String[]::new)).window());
+                .param("handler", handlers.toArray(String[]::new)).serverWindow());
         Section s = new Section("An HTTP server under load",
                 "The JDK's `com.sun.net.httpserver.HttpServer` on loopback with the executor under test "
                         + "(`setExecutor`): a fixed pool of 200 platform threads (as a servlet container has), "

@@ -12,12 +12,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * @param windowWarmups     warm-up iterations of a load-window benchmark (one iteration = one
  *                          window of load from outside the benchmark thread: HttpLoad, TwoApps)
  * @param windowWarmup      length of one warm-up window
+ * @param serverWarmup      length of one warm-up window of a benchmark that runs a whole server
+ *                          (HttpLoad), whose code the JIT compiles during the first seconds of load
  * @param windowIterations  measured iterations of a load-window benchmark
  * @param window            length of one measured window
  */
 record Profile(String name, int forks, int warmupIterations, int measurementIterations,
                TimeValue iteration, TimeValue slowIterations, TimeValue timeout,
-               int windowWarmups, TimeValue windowWarmup, int windowIterations, TimeValue window) {
+               int windowWarmups, TimeValue windowWarmup, TimeValue serverWarmup, int windowIterations,
+               TimeValue window) {
 
     /** Long operations get fewer warm-up iterations (each is long enough to warm the JIT). */
     int slowWarmupIterations() {
@@ -26,8 +29,8 @@ record Profile(String name, int forks, int warmupIterations, int measurementIter
 
     static final Profile QUICK = new Profile("quick", 1, 3, 3,
             TimeValue.milliseconds(300), TimeValue.seconds(1), TimeValue.seconds(30),
-            1, TimeValue.milliseconds(500), 2, TimeValue.seconds(1));
+            1, TimeValue.milliseconds(500), TimeValue.seconds(2), 2, TimeValue.seconds(1));
     static final Profile FULL = new Profile("full", 3, 3, 5,
             TimeValue.seconds(1), TimeValue.seconds(2), TimeValue.minutes(2),
-            2, TimeValue.seconds(2), 5, TimeValue.seconds(2));
+            2, TimeValue.seconds(2), TimeValue.seconds(3), 5, TimeValue.seconds(2));
 }

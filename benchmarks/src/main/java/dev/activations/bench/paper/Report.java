@@ -32,7 +32,8 @@ final class Report {
                 .append(" measured iterations of ").append(profile.iteration()).append(" (")
                 .append(profile.slowIterations()).append(" for long operations); load windows: ")
                 .append(profile.windowWarmups()).append(" warm-up of ").append(profile.windowWarmup())
-                .append(" and ").append(profile.windowIterations()).append(" measured of ").append(profile.window())
+                .append(" (").append(profile.serverWarmup()).append(" for a server) and ")
+                .append(profile.windowIterations()).append(" measured of ").append(profile.window())
                 .append(" |\n\n");
         if (profile == Profile.QUICK) {
             sb.append("Quick profile: one fork and short iterations, a first look with wide error bars. Quote the "
