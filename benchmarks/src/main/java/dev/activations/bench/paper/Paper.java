@@ -661,7 +661,8 @@ public final class Paper {
         s.tables.add(t);
         chart(s, "twoapps.png", "Web p99 submit-to-start latency, batch idle and batch saturated (log scale; a bar at "
                         + Table.num(bound) + " ms means starved), measured here",
-                () -> Charts.bars(out.resolve("twoapps.png"), "Web p99 latency beside a saturated batch (log scale)",
+                () -> Charts.bars(out.resolve("twoapps.png"),
+                        "Web p99 latency beside a saturated batch (log scale; " + Table.num(bound) + " ms = starved)",
                         "ms", true, List.of("batch idle", "batch saturated"), latencyBars));
         chart(s, "twoapps-batch.png", "Batch tasks per second, alone and beside web, measured here",
                 () -> Charts.bars(out.resolve("twoapps-batch.png"), "Batch throughput alone and beside web",
