@@ -23,27 +23,26 @@ public final class CpuWork {
     }
 
     /**
-     * The iteration count for which {@link #spin} takes {@code nanos} on this thread when nothing
-     * else runs: 200 ms to warm the JIT (and the core's clock), then the fastest of nine timings
-     * of a large run, scaled. Call it before the benchmark's threads start.
+     * How long {@link #spin} of {@code iterations} takes on this thread when nothing else runs:
+     * 200 ms to warm the JIT (and the core's clock), then the fastest of {@code runs} timings.
+     * An estimate: other load on the machine makes it longer. Call it before the benchmark's
+     * threads start.
      */
-    public static int calibrate(long nanos) {
-        int probe = 1_000_000;
+    public static long fastestNanos(int iterations, int runs) {
         long sink = 0;
         long t0 = System.nanoTime();
         while (System.nanoTime() - t0 < 200_000_000L) {
-            sink += spin(sink, probe / 16);
+            sink += spin(sink, Math.max(1, iterations / 16));
         }
-        long[] ns = new long[9];
-        for (int i = 0; i < ns.length; i++) {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < runs; i++) {
             long s = System.nanoTime();
-            sink += spin(sink + i, probe);
-            ns[i] = System.nanoTime() - s;
+            sink += spin(sink + i, iterations);
+            best = Math.min(best, System.nanoTime() - s);
         }
-        Arrays.sort(ns);
         if (sink == 42) { // keeps the runs alive; practically never true
             System.out.print("");
         }
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (double) nanos * probe / ns[0]));
+        return best;
     }
 }

@@ -36,8 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  * Two applications on one machine (the paper's Table V, made about latency): a
  * latency-sensitive "web" executor beside a "batch" executor. Batch is kept saturated: {@link
  * #QUEUED_PER_PROCESSOR} tasks per processor always queued or running, each {@link
- * #BATCH_TASK_NANOS} (1 ms, calibrated in setup) of a plain CPU loop ({@link CpuWork}: no runtime
- * calls, no checkpoints). A platform thread of its own, the batch <em>driver</em>, submits a new
+ * #BATCH_TASK_ITERATIONS} steps of a plain CPU loop ({@link CpuWork}: no runtime calls, no
+ * checkpoints; about 1 ms on the 2-core reference machine, the same work in every fork). A platform thread of its own, the batch <em>driver</em>, submits a new
  * task whenever one ends, so batch tasks enter the executor from outside it, as web's do (tasks
  * that submitted their own successors would put them in a {@code ForkJoinPool} worker's local
  * queue, which that worker serves before submissions from outside: a path web's tasks do not
@@ -64,7 +64,8 @@ import java.util.concurrent.locks.LockSupport;
  * web tasks that had not started {@link #STARVED_AFTER_NANOS} after their submission (each
  * counted in the percentiles at that bound: a percentile at the bound means starved);
  * {@code batchTasks}, batch tasks finished per second; {@code batchUtilization}, the processors'
- * share spent on batch work (tasks × calibrated task time / processors; 1 is all of them).
+ * share spent on batch work (tasks × one task's time alone, timed in setup, / processors; 1 is
+ * all of them; an estimate that other load on the machine can push above 1).
  * Every wait is bounded: a starved web task is reported, never waited for past the bound.
  */
 @BenchmarkMode(Mode.Throughput)
@@ -78,7 +79,8 @@ public class TwoApps {
     public static final String BATCH_ALONE = "batch";
     public static final String BOTH = "both";
     static final long WEB_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    static final long BATCH_TASK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** {@link CpuWork#spin} steps per batch task: about 1 ms on the reference machine. */
+    public static final int BATCH_TASK_ITERATIONS = 520_000;
     public static final int QUEUED_PER_PROCESSOR = 4;
     static final int WEB_PRIORITY = 8;
     static final int BATCH_PRIORITY = 3;
@@ -99,7 +101,8 @@ public class TwoApps {
     private Scheduler batchSpace;
     private ExecutorService web;
     private ExecutorService batch;
-    private int batchIterations;
+    /** One batch task's time alone on an idle core (fastest of several, timed in setup). */
+    private long batchTaskNanos;
     private volatile boolean batchRunning;
     /** One permit per batch task that may be submitted; a task returns its permit as it ends. */
     private final Semaphore batchSlots = new Semaphore(0);
@@ -157,7 +160,7 @@ public class TwoApps {
             long windowNanos = System.nanoTime() - openedAt;
             long tasks = apps.batchDone.sum() - batchAtOpen;
             batchTasks = tasks;
-            batchUtilization = tasks * (double) BATCH_TASK_NANOS / 1e9 / apps.processors;
+            batchUtilization = tasks * (double) apps.batchTaskNanos / 1e9 / apps.processors;
             long[] latencies = apps.closeWindow();
             long starved = Arrays.stream(latencies).filter(l -> l >= STARVED_AFTER_NANOS).count();
             webStarved = starved;
@@ -170,7 +173,7 @@ public class TwoApps {
     @Setup
     public void setup() {
         processors = Runtime.getRuntime().availableProcessors();
-        batchIterations = CpuWork.calibrate(BATCH_TASK_NANOS);
+        batchTaskNanos = CpuWork.fastestNanos(BATCH_TASK_ITERATIONS, 21);
         int p = processors;
         switch (impl) {
             case Kind.ACTIVATIONS -> {
@@ -235,7 +238,7 @@ public class TwoApps {
 
     /** One batch task: about 1 ms of plain computation, then its slot goes back to the driver. */
     private void batchTask() {
-        batchSink += CpuWork.spin(batchSink, batchIterations);
+        batchSink += CpuWork.spin(batchSink, BATCH_TASK_ITERATIONS);
         batchDone.increment();
         batchSlots.release();
     }

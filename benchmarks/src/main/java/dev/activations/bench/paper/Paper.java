@@ -36,7 +36,7 @@ import java.util.TreeSet;
  * java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *      dev.activations.bench.paper.Paper [--quick | --full] [--out DIR] [--only ID,ID...]
  * </pre>
- * {@code --quick} (default): one fork, short iterations, under five minutes on 2 cores.
+ * {@code --quick} (default): one fork, short iterations, about six minutes on 2 cores.
  * {@code --full}: three forks and longer iterations, the figures to quote. Output goes to
  * {@code target/paper} under the working directory unless {@code --out} says otherwise.
  *
@@ -107,7 +107,7 @@ public final class Paper {
         String text = """
                 usage: java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp benchmarks.jar \\
                             dev.activations.bench.paper.Paper [--quick | --full] [--out DIR] [--only ID,...]
-                  --quick  one fork, short iterations: under 5 minutes on 2 cores (default)
+                  --quick  one fork, short iterations: about 6 minutes on 2 cores (default)
                   --full   3 forks, the benchmarks' own iteration counts: the figures to quote
                   --out    where report.md, the charts and JMH's logs go (default target/paper)
                   --only   run some experiments: %s
@@ -600,8 +600,8 @@ public final class Paper {
         Section s = new Section("Two applications on one machine: latency beside a batch job",
                 "The paper's Table V made about latency. A *web* executor receives a tiny task every 2 ms (from "
                         + "the JMH thread; the task records its submit-to-start latency); a *batch* executor is "
-                        + "kept saturated with 1 ms CPU tasks (a plain Java loop, calibrated per run, with no runtime "
-                        + "calls and no checkpoints), " + TwoApps.QUEUED_PER_PROCESSOR + " per processor always queued or running: a "
+                        + "kept saturated with CPU tasks of about 1 ms (a plain Java loop of fixed length, the same "
+                        + "work in every run, with no runtime calls and no checkpoints), " + TwoApps.QUEUED_PER_PROCESSOR + " per processor always queued or running: a "
                         + "platform thread of the benchmark submits a new one whenever one ends. Three "
                         + "scenarios per executor pair: web alone (batch idle: web's unloaded latency), batch alone, "
                         + "and both. Pairs: Activations as two address spaces on one kernel of all " + cores
@@ -625,7 +625,7 @@ public final class Paper {
         String[] rowNames = {"web p50, batch idle", "web p99, batch idle", "web p50, batch saturated",
                 "web p99, batch saturated", "web p99: saturated / idle", "web tasks starved per s (of 500), batch saturated",
                 "batch tasks/s alone", "batch tasks/s beside web", "batch: beside web / alone",
-                "batch utilization alone (1 = all processors)"};
+                "batch utilization alone (estimate; 1 = all processors)"};
         Object[][] cells = new Object[rowNames.length][impls.size() + 1];
         for (int r = 0; r < rowNames.length; r++) {
             cells[r][0] = rowNames[r];

@@ -4,7 +4,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * How long each JMH run of the paper job lasts. {@link #QUICK}: one fork and a few short
- * iterations, the whole job in under five minutes on 2 cores; a first look, not a result to
+ * iterations, the whole job in about six minutes on 2 cores; a first look, not a result to
  * quote. {@link #FULL}: three forks and the benchmarks' own iteration counts, the figures for
  * the README.
  *
