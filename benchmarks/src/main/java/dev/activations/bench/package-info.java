@@ -28,7 +28,12 @@
  *       {@link dev.activations.bench.ExecutorThroughput};</li>
  *   <li>integration with the kernel: {@link dev.activations.bench.BlockingMix} (Figure 3, with
  *       {@link dev.activations.bench.IoDevice}), {@link dev.activations.bench.Multiprogramming}
- *       (Figure 2 and Table V, with {@link dev.activations.bench.NBody}).</li>
+ *       (Figure 2 and Table V, with {@link dev.activations.bench.NBody});</li>
+ *   <li>servers: {@link dev.activations.bench.HttpLoad} (the JDK's HttpServer with each
+ *       executor, loaded from another JVM by {@link dev.activations.bench.http.LoadGenerator}),
+ *       {@link dev.activations.bench.TwoApps} (web latency beside a saturated batch executor);
+ *       {@link dev.activations.bench.CpuWork} is their plain CPU loop, and
+ *       {@link dev.activations.bench.AuxValue} how they report latencies as JMH secondary results.</li>
  * </ul>
  *
  * <p>Benchmarks that must run <em>inside</em> a thread of the kind under test (a fork from a

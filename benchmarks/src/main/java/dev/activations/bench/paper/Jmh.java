@@ -38,6 +38,8 @@ final class Jmh {
         final Map<String, String[]> params = new LinkedHashMap<>();
         final List<String> jvmArgs = new ArrayList<>();
         boolean slow;
+        boolean window;
+        boolean server;
 
         Run(Class<?> benchmark) {
             this.benchmark = benchmark;
@@ -58,6 +60,22 @@ final class Jmh {
             slow = true;
             return this;
         }
+
+        /**
+         * One iteration is one window of load that the benchmark set up outside its own thread
+         * (a server and its load generator, two executors): the profile's window iterations,
+         * fewer and longer.
+         */
+        Run window() {
+            window = true;
+            return this;
+        }
+
+        /** A {@link #window} benchmark that runs a whole server: the profile's longer warm-up windows. */
+        Run serverWindow() {
+            server = true;
+            return window();
+        }
     }
 
     /**
@@ -73,11 +91,18 @@ final class Jmh {
                 .result(out.resolve("jmh-" + tag + ".json").toString())
                 .resultFormat(ResultFormatType.JSON)
                 .forks(profile.forks())
-                .warmupIterations(run.slow ? profile.slowWarmupIterations() : profile.warmupIterations())
-                .measurementIterations(profile.measurementIterations())
-                .warmupTime(run.slow ? profile.slowIterations() : profile.iteration())
-                .measurementTime(run.slow ? profile.slowIterations() : profile.iteration())
                 .timeout(profile.timeout());
+        if (run.window) {
+            o.warmupIterations(profile.windowWarmups())
+                    .measurementIterations(profile.windowIterations())
+                    .warmupTime(run.server ? profile.serverWarmup() : profile.windowWarmup())
+                    .measurementTime(profile.window());
+        } else {
+            o.warmupIterations(run.slow ? profile.slowWarmupIterations() : profile.warmupIterations())
+                    .measurementIterations(profile.measurementIterations())
+                    .warmupTime(run.slow ? profile.slowIterations() : profile.iteration())
+                    .measurementTime(run.slow ? profile.slowIterations() : profile.iteration());
+        }
         // Replaces the class's @Fork(jvmArgsAppend): repeat what every fork needs.
         List<String> jvm = new ArrayList<>(List.of(Bench.ADD_EXPORTS, Bench.ADD_OPENS, Bench.NATIVE_ACCESS));
         jvm.addAll(run.jvmArgs);

@@ -3,11 +3,13 @@ package dev.activations.bench.paper;
 import dev.activations.bench.Bench;
 import dev.activations.bench.BlockingMix;
 import dev.activations.bench.ExecutorThroughput;
+import dev.activations.bench.HttpLoad;
 import dev.activations.bench.Multiprogramming;
 import dev.activations.bench.NullFork;
 import dev.activations.bench.PingPong;
 import dev.activations.bench.SignalWait;
 import dev.activations.bench.SumTime;
+import dev.activations.bench.TwoApps;
 import dev.activations.bench.Yield;
 
 import java.io.IOException;
@@ -26,14 +28,15 @@ import java.util.TreeSet;
  * The paper's evaluation, re-run on this machine: the experiments of Anderson et al. (Table I,
  * Figure 2, Table V, Figure 3) and of the papers that followed (Danjean et al.'s yield and
  * sumtime, the VPI paper's ping-pong), each as a JMH run comparing platform threads, virtual
- * threads and Activations. Prints a progress line per experiment and each table with the
+ * threads and Activations; then two of our own about servers: an HTTP server under load and
+ * Table V made about latency (a web application beside a batch one). Prints a progress line per experiment and each table with the
  * published figures beside ours; writes {@code report.md} and PNG charts.
  *
  * <pre>
  * java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *      dev.activations.bench.paper.Paper [--quick | --full] [--out DIR] [--only ID,ID...]
  * </pre>
- * {@code --quick} (default): one fork, short iterations, under five minutes on 2 cores.
+ * {@code --quick} (default): one fork, short iterations, about six minutes on 2 cores.
  * {@code --full}: three forks and longer iterations, the figures to quote. Output goes to
  * {@code target/paper} under the working directory unless {@code --out} says otherwise.
  *
@@ -45,7 +48,7 @@ import java.util.TreeSet;
  */
 public final class Paper {
     private static final List<String> IDS = List.of("table1", "yield", "sumtime", "speedup", "table5", "pingpong",
-            "executor", "blocking");
+            "executor", "blocking", "http", "twoapps");
 
     private final Profile profile;
     private final Path out;
@@ -54,7 +57,7 @@ public final class Paper {
     private final int cores = Runtime.getRuntime().availableProcessors();
     private final List<Section> sections = new ArrayList<>();
     /** Ratios checked against the issue's targets, filled in as experiments finish. */
-    private final Table targets = new Table("Targets (issue 5), ratios from this run",
+    private final Table targets = new Table("Targets (issues 5, 15, 17), from this run",
             "benchmark", "ratio", "target", "this run", "met");
     /** Serial time of one N-body app (ms), shared by the speed-up and Table V experiments. */
     private double serialMillis = Double.NaN;
@@ -104,7 +107,7 @@ public final class Paper {
         String text = """
                 usage: java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp benchmarks.jar \\
                             dev.activations.bench.paper.Paper [--quick | --full] [--out DIR] [--only ID,...]
-                  --quick  one fork, short iterations: under 5 minutes on 2 cores (default)
+                  --quick  one fork, short iterations: about 6 minutes on 2 cores (default)
                   --full   3 forks, the benchmarks' own iteration counts: the figures to quote
                   --out    where report.md, the charts and JMH's logs go (default target/paper)
                   --only   run some experiments: %s
@@ -137,7 +140,9 @@ public final class Paper {
                 new Step("table5", "Table V: two N-body applications at once", 4, this::tableFive),
                 new Step("pingpong", "Sun ping-pong (VPI paper Figs. 6 and 7)", 6, this::pingPong),
                 new Step("executor", "100 000 tiny tasks through an executor", 4, this::executor),
-                new Step("blocking", "Figure 3: computation that blocks in the kernel", 5, this::blocking)));
+                new Step("blocking", "Figure 3: computation that blocks in the kernel", 5, this::blocking),
+                new Step("http", "an HTTP server under closed-loop load", 6, this::http),
+                new Step("twoapps", "two applications: web latency beside a saturated batch", 12, this::twoApps)));
         steps.removeIf(s -> !only.contains(s.id));
         if (only.contains("table5") && !only.contains("speedup")) {
             steps.addFirst(new Step("serial", "serial N-body baseline for Table V", 1, this::serialOnly));
@@ -510,6 +515,188 @@ public final class Paper {
         return s;
     }
 
+    /** An HTTP server (the JDK's HttpServer) with each executor, under closed-loop load from another JVM. */
+    private Section http() throws Exception {
+        List<String> impls = List.of("activations", "virtual", "platform");
+        List<String> handlers = List.of(HttpLoad.COMPUTE, HttpLoad.BLOCK);
+        List<Measurement> m = jmh.run(new Jmh.Run(HttpLoad.class).param("impl", impls.toArray(String[]::new))
+                .param("handler", handlers.toArray(String[]::new)).serverWindow());
+        Section s = new Section("An HTTP server under load",
+                "The JDK's `com.sun.net.httpserver.HttpServer` on loopback with the executor under test "
+                        + "(`setExecutor`): a fixed pool of 200 platform threads (as a servlet container has), "
+                        + "`Executors.newVirtualThreadPerTaskExecutor()`, and `Activations.newExecutor(kernel, \"http\", 5)` "
+                        + "on a kernel of all " + cores + " processors. Handlers: *compute* runs about 30 µs of a plain "
+                        + "CPU loop; *block20ms* calls `Thread.sleep(20)`, a stand-in for a database or HTTP call. "
+                        + "Load: a closed-loop generator of our own (`dev.activations.bench.http.LoadGenerator`, Java NIO, "
+                        + "one selector thread) in a separate JVM started from the same jar, holding 400 keep-alive "
+                        + "HTTP/1.1 connections, each sending a GET as soon as it has read the whole previous "
+                        + "response (Content-Length). It shares the machine's cores with the server, the same for "
+                        + "every executor. One JMH iteration is one load window: requests/s counted on the server as "
+                        + "handlers finish; p50 and p99 latency (request written to response read, as the client sees "
+                        + "it) from the generator's histogram over the same window.");
+        Table t = new Table("Requests per second and latency (ms)", "handler / metric", "Activations", "virtual threads",
+                "platform threads (pool of 200)", "Activations / virtual", "Activations / platform");
+        Map<String, double[]> rps = new LinkedHashMap<>();
+        Map<String, double[]> p99 = new LinkedHashMap<>();
+        impls.forEach(i -> {
+            rps.put(label(i), new double[handlers.size()]);
+            p99.put(label(i), new double[handlers.size()]);
+        });
+        for (int h = 0; h < handlers.size(); h++) {
+            String handler = handlers.get(h);
+            Map<String, Double> score = scores(m, "handler", handler);
+            Map<String, Double> p50 = secondary(m, "p50Millis", "handler", handler);
+            Map<String, Double> p99h = secondary(m, "p99Millis", "handler", handler);
+            t.row(handler + ": requests/s", get(score, "activations"), get(score, "virtual"), get(score, "platform"),
+                    get(score, "activations") / get(score, "virtual"), get(score, "activations") / get(score, "platform"));
+            t.row(handler + ": p50 latency", get(p50, "activations"), get(p50, "virtual"), get(p50, "platform"),
+                    get(p50, "activations") / get(p50, "virtual"), get(p50, "activations") / get(p50, "platform"));
+            t.row(handler + ": p99 latency", get(p99h, "activations"), get(p99h, "virtual"), get(p99h, "platform"),
+                    get(p99h, "activations") / get(p99h, "virtual"), get(p99h, "activations") / get(p99h, "platform"));
+            for (String i : impls) {
+                rps.get(label(i))[h] = get(score, i);
+                p99.get(label(i))[h] = get(p99h, i);
+            }
+            Map<String, Double> errors = secondary(m, "errors", "handler", handler);
+            errors.forEach((impl, e) -> {
+                if (e > 0) {
+                    s.notes.add(String.format(Locale.ROOT, "%s / %s: the generator lost %.1f connections per second "
+                            + "(closed by the server or a bad response) and replaced them.", handler, label(impl), e));
+                }
+            });
+            missing(s, m.stream().filter(x -> x.matches("handler", handler)).toList(), "HttpLoad " + handler,
+                    impls.toArray(String[]::new));
+            if (handler.equals(HttpLoad.BLOCK)) {
+                target("HttpLoad block20ms", "requests/s Activations / virtual", "≥ 1.0",
+                        get(score, "activations") / get(score, "virtual"), 1.0, false);
+            } else {
+                target("HttpLoad compute", "requests/s Activations / virtual", "≥ 1.1",
+                        get(score, "activations") / get(score, "virtual"), 1.1, false);
+            }
+        }
+        s.tables.add(t);
+        List<String> categories = handlers.stream().map(h -> "handler " + h).toList();
+        chart(s, "http.png", "HTTP requests per second with each executor, measured here",
+                () -> Charts.bars(out.resolve("http.png"), "HttpServer under 400 connections: requests per second",
+                        "requests / s", false, categories, rps));
+        chart(s, "http-p99.png", "HTTP p99 latency with each executor (log scale), measured here",
+                () -> Charts.bars(out.resolve("http-p99.png"), "HttpServer under 400 connections: p99 latency (log scale)",
+                        "ms", true, categories, p99));
+        s.notes.add("Ideal block20ms throughput: 400 connections / 20 ms = 20 000 requests/s; the pool of 200 "
+                + "platform threads caps it at 10 000. Under a closed loop, mean latency = connections / throughput "
+                + "(Little's law), so p50 mostly mirrors requests/s; p99 shows how evenly the executor serves.");
+        return s;
+    }
+
+    /**
+     * Table V made about latency: a web executor (tiny tasks every 2 ms) beside a batch executor
+     * saturated with 1 ms computations.
+     */
+    private Section twoApps() throws Exception {
+        List<String> impls = List.of("activations", "virtual", "forkjoin", "platform");
+        List<Measurement> m = jmh.run(new Jmh.Run(TwoApps.class).param("impl", impls.toArray(String[]::new))
+                .param("scenario", TwoApps.WEB_ALONE, TwoApps.BATCH_ALONE, TwoApps.BOTH).window());
+        double bound = TwoApps.STARVED_AFTER_NANOS / 1e6;
+        Section s = new Section("Two applications on one machine: latency beside a batch job",
+                "The paper's Table V made about latency. A *web* executor receives a tiny task every 2 ms (from "
+                        + "the JMH thread; the task records its submit-to-start latency); a *batch* executor is "
+                        + "kept saturated with CPU tasks of about 1 ms (a plain Java loop of fixed length, the same "
+                        + "work in every run, with no runtime calls and no checkpoints), " + TwoApps.QUEUED_PER_PROCESSOR + " per processor always queued or running: a "
+                        + "platform thread of the benchmark submits a new one whenever one ends. Three "
+                        + "scenarios per executor pair: web alone (batch idle: web's unloaded latency), batch alone, "
+                        + "and both. Pairs: Activations as two address spaces on one kernel of all " + cores
+                        + " processors, web priority 8 and batch priority 3 (`Scheduler.builder()...priority(n)`, "
+                        + "then `Activations.newExecutor(scheduler)`); virtual threads as two "
+                        + "`newVirtualThreadPerTaskExecutor()`s on the JDK's one scheduler; two `ForkJoinPool(" + cores
+                        + ")`s; two fixed pools of " + cores + " platform threads, web's at `Thread.MAX_PRIORITY` and "
+                        + "batch's at `MIN_PRIORITY` (HotSpot on Linux ignores Java priorities by default). A web task "
+                        + "not started " + Table.num(bound) + " ms after its submission is *starved*: it counts at "
+                        + "that bound, and a percentile that lands on it is shown as \"starved\"; no wait is longer.");
+        Map<String, Map<String, Measurement>> by = new LinkedHashMap<>();
+        for (String sc : List.of(TwoApps.WEB_ALONE, TwoApps.BATCH_ALONE, TwoApps.BOTH)) {
+            Map<String, Measurement> row = new LinkedHashMap<>();
+            m.stream().filter(x -> x.matches("scenario", sc)).forEach(x -> row.put(x.param("impl"), x));
+            by.put(sc, row);
+        }
+        Table t = new Table("Web latency (ms) and batch throughput", "", label("activations"), label("virtual"),
+                "2 x ForkJoinPool", "platform threads (priorities)");
+        Map<String, double[]> latencyBars = new LinkedHashMap<>();
+        Map<String, double[]> batchBars = new LinkedHashMap<>();
+        String[] rowNames = {"web p50, batch idle", "web p99, batch idle", "web p50, batch saturated",
+                "web p99, batch saturated", "web p99: saturated / idle", "web tasks starved per s (of 500), batch saturated",
+                "batch tasks/s alone", "batch tasks/s beside web", "batch: beside web / alone",
+                "batch utilization alone (estimate; 1 = all processors)"};
+        Object[][] cells = new Object[rowNames.length][impls.size() + 1];
+        for (int r = 0; r < rowNames.length; r++) {
+            cells[r][0] = rowNames[r];
+        }
+        Map<String, double[]> values = new LinkedHashMap<>();
+        for (int c = 0; c < impls.size(); c++) {
+            String impl = impls.get(c);
+            double p50Idle = millis(by.get(TwoApps.WEB_ALONE).get(impl), "webP50Micros", bound);
+            double p99Idle = millis(by.get(TwoApps.WEB_ALONE).get(impl), "webP99Micros", bound);
+            double p50Busy = millis(by.get(TwoApps.BOTH).get(impl), "webP50Micros", bound);
+            double p99Busy = millis(by.get(TwoApps.BOTH).get(impl), "webP99Micros", bound);
+            double starved = sec(by.get(TwoApps.BOTH).get(impl), "webStarved");
+            double alone = sec(by.get(TwoApps.BATCH_ALONE).get(impl), "batchTasks");
+            double beside = sec(by.get(TwoApps.BOTH).get(impl), "batchTasks");
+            double util = sec(by.get(TwoApps.BATCH_ALONE).get(impl), "batchUtilization");
+            cells[0][c + 1] = latency(p50Idle);
+            cells[1][c + 1] = latency(p99Idle);
+            cells[2][c + 1] = latency(p50Busy);
+            cells[3][c + 1] = latency(p99Busy);
+            cells[4][c + 1] = Double.isInfinite(p99Busy) || Double.isInfinite(p99Idle) ? "starved" : (Object) (p99Busy / p99Idle);
+            cells[5][c + 1] = starved;
+            cells[6][c + 1] = alone;
+            cells[7][c + 1] = beside;
+            cells[8][c + 1] = beside / alone;
+            cells[9][c + 1] = util;
+            latencyBars.put(label(impl), new double[] {atBound(p99Idle, bound), atBound(p99Busy, bound)});
+            batchBars.put(label(impl), new double[] {alone, beside});
+            values.put(impl, new double[] {p99Idle, p99Busy, alone, beside});
+        }
+        for (Object[] row : cells) {
+            t.row(row);
+        }
+        s.tables.add(t);
+        chart(s, "twoapps.png", "Web p99 submit-to-start latency, batch idle and batch saturated (log scale; a bar at "
+                        + Table.num(bound) + " ms means starved), measured here",
+                () -> Charts.bars(out.resolve("twoapps.png"),
+                        "Web p99 latency beside a saturated batch (log scale; " + Table.num(bound) + " ms = starved)",
+                        "ms", true, List.of("batch idle", "batch saturated"), latencyBars));
+        chart(s, "twoapps-batch.png", "Batch tasks per second, alone and beside web, measured here",
+                () -> Charts.bars(out.resolve("twoapps-batch.png"), "Batch throughput alone and beside web",
+                        "1 ms tasks / s", false, List.of("batch alone", "batch beside web"), batchBars));
+        s.notes.add("Batch tasks make no runtime calls, so no scheduler here can stop one midway: Activations can "
+                + "move a processor from batch to web only between two batch tasks (cooperative preemption), at most "
+                + "1 ms late. Web uses almost no processor time (500 tiny tasks/s), so batch beside web should keep "
+                + "nearly all of its throughput alone.");
+        missing(s, m, "TwoApps", impls.toArray(String[]::new));
+        double[] a = values.get("activations");
+        target("TwoApps", "Activations web p99, batch saturated (ms)", "≤ 2", a[1], 2, true);
+        target("TwoApps", "Activations web p99 saturated / idle", "≤ 1.5", a[1] / a[0], 1.5, true);
+        target("TwoApps", "Activations batch tasks/s beside web / alone", "≥ 0.9", a[3] / a[2], 0.9, false);
+        return s;
+    }
+
+    /** A TwoApps latency in ms: +inf when it reached the starvation bound, NaN when missing. */
+    private static double millis(Measurement x, String micros, double boundMillis) {
+        double v = sec(x, micros) / 1e3;
+        return v >= 0.99 * boundMillis ? Double.POSITIVE_INFINITY : v;
+    }
+
+    private static double sec(Measurement x, String name) {
+        return x == null ? Double.NaN : x.secondary().getOrDefault(name, Double.NaN);
+    }
+
+    private static Object latency(double millis) {
+        return Double.isInfinite(millis) ? "starved" : (Object) millis;
+    }
+
+    private static double atBound(double millis, double bound) {
+        return Double.isInfinite(millis) ? bound : millis;
+    }
+
     // ------------------------------------------------------------------ helpers
 
     @FunctionalInterface
@@ -545,6 +732,17 @@ public final class Paper {
         return r;
     }
 
+    /** A secondary result by impl, for the measurements matching {@code filter}. */
+    private static Map<String, Double> secondary(List<Measurement> m, String name, String... filter) {
+        Map<String, Double> r = new LinkedHashMap<>();
+        for (Measurement x : m) {
+            if (x.matches(filter)) {
+                r.put(x.param("impl"), x.secondary().getOrDefault(name, Double.NaN));
+            }
+        }
+        return r;
+    }
+
     private static double get(Map<String, Double> m, String impl) {
         return m.getOrDefault(impl, Double.NaN);
     }
@@ -571,6 +769,6 @@ public final class Paper {
 
     private void target(String benchmark, String ratio, String target, double value, double bound, boolean atMost) {
         String met = Double.isNaN(value) ? "n/a" : (atMost ? value <= bound : value >= bound) ? "yes" : "no";
-        targets.row(benchmark, ratio, target, value, met);
+        targets.row(benchmark, ratio, target, Double.isInfinite(value) ? (Object) "∞ (starved)" : (Object) value, met);
     }
 }

@@ -30,7 +30,11 @@ final class Report {
         sb.append("| profile | ").append(profile.name()).append(": ").append(profile.forks()).append(" fork(s), ")
                 .append(profile.warmupIterations()).append(" warm-up and ").append(profile.measurementIterations())
                 .append(" measured iterations of ").append(profile.iteration()).append(" (")
-                .append(profile.slowIterations()).append(" for long operations) |\n\n");
+                .append(profile.slowIterations()).append(" for long operations); load windows: ")
+                .append(profile.windowWarmups()).append(" warm-up of ").append(profile.windowWarmup())
+                .append(" (").append(profile.serverWarmup()).append(" for a server) and ")
+                .append(profile.windowIterations()).append(" measured of ").append(profile.window())
+                .append(" |\n\n");
         if (profile == Profile.QUICK) {
             sb.append("Quick profile: one fork and short iterations, a first look with wide error bars. Quote the "
                     + "`--full` profile (three forks) instead.\n\n");

@@ -1,0 +1,371 @@
+package dev.activations.bench.http;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A closed-loop HTTP/1.1 load generator, run in a JVM of its own so that its threads are not
+ * the server's: {@code connections} keep-alive connections over loopback, each sending a
+ * {@code GET}, reading the whole response (status line, headers up to the blank line, then
+ * {@code Content-Length} bytes of body), recording the latency from the first byte written to
+ * the last byte read, and sending the next request at once.
+ *
+ * <pre>
+ * java -cp benchmarks.jar dev.activations.bench.http.LoadGenerator HOST PORT PATH CONNECTIONS SELECTORS
+ * </pre>
+ *
+ * <h2>Threads</h2>
+ * {@code SELECTORS} selector threads ({@link Loop}), each owning a share of the connections and
+ * a {@link LatencyHistogram}; nothing on the request path is shared, locked or allocated. The
+ * main thread reads commands from stdin and answers on stdout, one line each:
+ * <pre>
+ *   (start)   -> ready CONNECTIONS
+ *   mark      -> marked                                   starts a window: histograms cleared
+ *   report    -> report REQUESTS ERRORS P50 P99 P999 MAX WINDOW   (ns), and starts the next window
+ *   quit, EOF -> (exits)
+ * </pre>
+ * A command reaches a selector thread through its {@code pending} field and a
+ * {@link Selector#wakeup}; the selector thread answers at the top of its loop, so every
+ * histogram is read and cleared by its owner only. EOF on stdin (the parent JVM died) ends the
+ * process too. An error on a connection (closed by the server, a malformed or non-200
+ * response) is counted and the connection replaced.
+ */
+public final class LoadGenerator {
+    private static final int BUFFER = 16 * 1024;
+    private static final long COMMAND_TIMEOUT_SECONDS = 10;
+    private static final byte[] STATUS_OK = "HTTP/1.1 200 ".getBytes(StandardCharsets.US_ASCII);
+    /** Lower case: header names are compared ignoring case. */
+    private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
+
+    private LoadGenerator() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 5) {
+            System.err.println("usage: LoadGenerator HOST PORT PATH CONNECTIONS SELECTORS");
+            System.exit(2);
+        }
+        InetSocketAddress server = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
+        String path = args[2];
+        int connections = Integer.parseInt(args[3]);
+        int selectors = Math.max(1, Math.min(Integer.parseInt(args[4]), connections));
+        byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + args[0] + ":" + args[1]
+                + "\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+
+        List<Loop> loops = new ArrayList<>();
+        for (int s = 0; s < selectors; s++) {
+            loops.add(new Loop(server, request));
+        }
+        for (int c = 0; c < connections; c++) {
+            loops.get(c % selectors).connect();
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (int s = 0; s < selectors; s++) {
+            Thread t = new Thread(loops.get(s), "load-" + s);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        PrintStream out = System.out;
+        out.println("ready " + connections);
+        out.flush();
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        long windowStart = System.nanoTime();
+        for (String line; (line = in.readLine()) != null; ) {
+            switch (line.trim()) {
+                case "mark" -> {
+                    snapshot(loops);
+                    windowStart = System.nanoTime();
+                    out.println("marked");
+                }
+                case "report" -> {
+                    LatencyHistogram all = new LatencyHistogram();
+                    long errors = 0;
+                    for (Snapshot s : snapshot(loops)) {
+                        all.add(s.histogram);
+                        errors += s.errors;
+                    }
+                    long now = System.nanoTime();
+                    out.println(String.format(Locale.ROOT, "report %d %d %.0f %.0f %.0f %d %d", all.count(), errors,
+                            all.quantile(0.50), all.quantile(0.99), all.quantile(0.999), all.max(), now - windowStart));
+                    windowStart = now;
+                }
+                case "quit" -> {
+                    stop(loops, threads);
+                    return;
+                }
+                default -> out.println("error unknown command \"" + line + "\"");
+            }
+            out.flush();
+        }
+        stop(loops, threads);
+    }
+
+    private static List<Snapshot> snapshot(List<Loop> loops) throws Exception {
+        List<CompletableFuture<Snapshot>> asked = new ArrayList<>();
+        for (Loop l : loops) {
+            asked.add(l.ask());
+        }
+        List<Snapshot> answers = new ArrayList<>();
+        for (CompletableFuture<Snapshot> f : asked) {
+            answers.add(f.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        }
+        return answers;
+    }
+
+    private static void stop(List<Loop> loops, List<Thread> threads) throws InterruptedException {
+        loops.forEach(Loop::stop);
+        for (Thread t : threads) {
+            t.join(TimeUnit.SECONDS.toMillis(COMMAND_TIMEOUT_SECONDS));
+        }
+    }
+
+    /** True if {@code b[from, to)} starts with {@code prefix}, ASCII letters compared ignoring case. */
+    private static boolean startsWithIgnoreCase(byte[] b, int from, int to, byte[] prefix) {
+        if (to - from < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            int c = b[from + i];
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            int p = prefix[i];
+            if (p >= 'A' && p <= 'Z') {
+                p += 'a' - 'A';
+            }
+            if (c != p) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One selector thread's answer: its histogram and error count since the last one. */
+    private record Snapshot(LatencyHistogram histogram, long errors) {
+    }
+
+    /** A selector thread and its connections. Fields without a comment: owner thread only. */
+    private static final class Loop implements Runnable {
+        private final InetSocketAddress server;
+        private final ByteBuffer request;
+        private final Selector selector;
+        private final LatencyHistogram histogram = new LatencyHistogram();
+        private long errors;
+        /** Set by the main thread, taken (and answered) by this loop. */
+        private volatile CompletableFuture<Snapshot> pending;
+        /** Set by the main thread. */
+        private volatile boolean stopped;
+
+        Loop(InetSocketAddress server, byte[] request) throws IOException {
+            this.server = server;
+            this.request = ByteBuffer.wrap(request).asReadOnlyBuffer();
+            this.selector = Selector.open();
+        }
+
+        /** Opens one connection and sends its first request. Main thread, before this loop starts. */
+        void connect() throws IOException {
+            Conn c = new Conn(SocketChannel.open(server));
+            c.register();
+        }
+
+        CompletableFuture<Snapshot> ask() {
+            CompletableFuture<Snapshot> f = new CompletableFuture<>();
+            pending = f; // then wake: the loop reads pending after select returns
+            selector.wakeup();
+            return f;
+        }
+
+        void stop() {
+            stopped = true;
+            selector.wakeup();
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!stopped) {
+                    answer();
+                    selector.select(100);
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        Conn c = (Conn) key.attachment();
+                        try {
+                            if (key.isValid() && key.isWritable()) {
+                                c.write();
+                            } else if (key.isValid() && key.isReadable()) {
+                                c.read();
+                            }
+                        } catch (IOException | RuntimeException e) {
+                            c.fail(e);
+                        }
+                    }
+                    selector.selectedKeys().clear();
+                }
+            } catch (IOException e) {
+                System.err.println("load generator: selector failed: " + e);
+            } finally {
+                for (SelectionKey k : selector.keys()) {
+                    try {
+                        k.channel().close();
+                    } catch (IOException ignored) {
+                        // closing anyway
+                    }
+                }
+            }
+        }
+
+        private void answer() {
+            CompletableFuture<Snapshot> f = pending;
+            if (f != null) {
+                pending = null;
+                f.complete(new Snapshot(histogram.copy(), errors));
+                histogram.reset();
+                errors = 0;
+            }
+        }
+
+        /** One keep-alive connection: write a request, read its response, record, repeat. */
+        private final class Conn {
+            private final SocketChannel channel;
+            private final ByteBuffer out = request.duplicate();
+            private final ByteBuffer in = ByteBuffer.allocate(BUFFER);
+            private SelectionKey key;
+            private long sentAt;
+            /** Index just past the blank line ending the headers, -1 until read. */
+            private int bodyStart = -1;
+            private long contentLength;
+
+            Conn(SocketChannel channel) throws IOException {
+                this.channel = channel;
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.configureBlocking(false);
+            }
+
+            void register() throws IOException {
+                key = channel.register(selector, 0, this);
+                send();
+            }
+
+            private void send() throws IOException {
+                out.rewind();
+                in.clear();
+                bodyStart = -1;
+                sentAt = System.nanoTime();
+                write();
+            }
+
+            void write() throws IOException {
+                channel.write(out);
+                key.interestOps(out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+            }
+
+            void read() throws IOException {
+                int n = channel.read(in);
+                if (n < 0) {
+                    throw new IOException("server closed the connection");
+                }
+                if (bodyStart < 0 && !parseHeaders()) {
+                    if (!in.hasRemaining()) {
+                        throw new IOException("response headers longer than " + BUFFER + " bytes");
+                    }
+                    return;
+                }
+                long have = in.position() - bodyStart;
+                if (have < contentLength) {
+                    if (!in.hasRemaining()) {
+                        throw new IOException("response body of " + contentLength + " bytes does not fit " + BUFFER);
+                    }
+                    return;
+                }
+                if (have > contentLength) {
+                    throw new IOException("bytes after the response: the server answered a request not sent");
+                }
+                histogram.record(System.nanoTime() - sentAt);
+                send();
+            }
+
+            /**
+             * Finds the end of the headers, checks the status and reads Content-Length; false if
+             * they are incomplete. Byte comparisons only: the request path allocates nothing.
+             */
+            private boolean parseHeaders() throws IOException {
+                byte[] b = in.array();
+                int limit = in.position();
+                int end = -1;
+                for (int i = 3; i < limit; i++) {
+                    if (b[i] == '\n' && b[i - 1] == '\r' && b[i - 2] == '\n' && b[i - 3] == '\r') {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                if (end < 0) {
+                    return false;
+                }
+                if (!startsWithIgnoreCase(b, 0, end, STATUS_OK)) {
+                    String head = new String(b, 0, end, StandardCharsets.US_ASCII);
+                    throw new IOException("unexpected status line \"" + head.lines().findFirst().orElse("") + "\"");
+                }
+                contentLength = -1;
+                for (int line = 0; line < end; ) {
+                    int eol = line;
+                    while (eol + 1 < end && !(b[eol] == '\r' && b[eol + 1] == '\n')) {
+                        eol++;
+                    }
+                    if (startsWithIgnoreCase(b, line, eol, CONTENT_LENGTH)) {
+                        long v = 0;
+                        for (int i = line + CONTENT_LENGTH.length; i < eol; i++) {
+                            if (b[i] >= '0' && b[i] <= '9') {
+                                v = v * 10 + (b[i] - '0');
+                            } else if (b[i] != ' ' && b[i] != '\t') {
+                                throw new IOException("malformed Content-Length");
+                            }
+                        }
+                        contentLength = v;
+                    }
+                    line = eol + 2;
+                }
+                if (contentLength < 0) {
+                    throw new IOException("response without Content-Length (chunked responses are not supported)");
+                }
+                bodyStart = end;
+                return true;
+            }
+
+            /** Counts the error and replaces this connection with a fresh one. */
+            void fail(Exception e) {
+                errors++;
+                key.cancel();
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // replaced below
+                }
+                if (stopped) {
+                    return;
+                }
+                try {
+                    Conn c = new Conn(SocketChannel.open(server));
+                    c.register();
+                } catch (IOException again) {
+                    errors++;
+                    System.err.println("load generator: could not reconnect after \"" + e.getMessage() + "\": " + again);
+                }
+            }
+        }
+    }
+}
