@@ -50,6 +50,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code activations} — two address spaces on one kernel of all processors, web priority
  *       {@link #WEB_PRIORITY}, batch {@link #BATCH_PRIORITY}, each with
  *       {@code Activations.newExecutor(scheduler)};</li>
+ *   <li>{@code activations-shares} — the same, but equal priorities and shares
+ *       {@link #WEB_SHARE} : {@link #BATCH_SHARE} (the kernel rotates processors by weight);</li>
  *   <li>{@code virtual} — two {@code newVirtualThreadPerTaskExecutor()}s: one JDK scheduler;</li>
  *   <li>{@code forkjoin} — two {@code ForkJoinPool(p)}s, time-sliced by the OS;</li>
  *   <li>{@code platform} — two fixed pools of {@code p} platform threads, web's at
@@ -72,7 +74,7 @@ import java.util.concurrent.locks.LockSupport;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 3, jvmArgsAppend = Bench.ADD_EXPORTS)
+@Fork(value = 3, jvmArgsAppend = {Bench.ADD_EXPORTS, Bench.ADD_OPENS})
 @State(Scope.Benchmark)
 public class TwoApps {
     public static final String WEB_ALONE = "web";
@@ -84,12 +86,16 @@ public class TwoApps {
     public static final int QUEUED_PER_PROCESSOR = 4;
     static final int WEB_PRIORITY = 8;
     static final int BATCH_PRIORITY = 3;
+    /** The {@code impl} of two spaces of equal priority that share processors by weight. */
+    static final String SHARES = "activations-shares";
+    static final int WEB_SHARE = 3;
+    static final int BATCH_SHARE = 1;
     /** A web task not started this long after its submission is starved. */
     public static final long STARVED_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /** Not started: the value in a window's latency slot until the task runs. */
     private static final long PENDING = -1;
 
-    @Param({"activations", "virtual", "forkjoin", "platform"})
+    @Param({"activations", SHARES, "virtual", "forkjoin", "platform"})
     public String impl;
 
     @Param({WEB_ALONE, BATCH_ALONE, BOTH})
@@ -183,6 +189,13 @@ public class TwoApps {
                 web = Activations.newExecutor(webSpace);
                 batch = Activations.newExecutor(batchSpace);
             }
+            case SHARES -> {
+                kernel = Kernel.builder().processors(p).name("two-apps").build();
+                webSpace = Scheduler.builder().kernel(kernel).name("web").share(WEB_SHARE).build();
+                batchSpace = Scheduler.builder().kernel(kernel).name("batch").share(BATCH_SHARE).build();
+                web = Activations.newExecutor(webSpace);
+                batch = Activations.newExecutor(batchSpace);
+            }
             case Kind.VIRTUAL -> {
                 web = Executors.newVirtualThreadPerTaskExecutor();
                 batch = Executors.newVirtualThreadPerTaskExecutor();
@@ -196,7 +209,7 @@ public class TwoApps {
                 batch = Executors.newFixedThreadPool(p, prioritized("batch", Thread.MIN_PRIORITY));
             }
             default -> throw new IllegalArgumentException("unknown impl \"" + impl
-                    + "\"; expected activations, virtual, forkjoin or platform");
+                    + "\"; expected activations, " + SHARES + ", virtual, forkjoin or platform");
         }
         if (!scenario.equals(WEB_ALONE) && !scenario.equals(BATCH_ALONE) && !scenario.equals(BOTH)) {
             throw new IllegalArgumentException("unknown scenario \"" + scenario + "\"; expected " + WEB_ALONE + ", "
