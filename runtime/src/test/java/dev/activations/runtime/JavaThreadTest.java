@@ -45,15 +45,18 @@ import org.junit.jupiter.api.Test;
  *       thread of the same scheduler (a JDK rule);</li>
  *   <li>under {@link Policy#PRIORITY} on one processor, a higher-priority Java thread made
  *       ready while a lower one computes with {@link UserThread#checkpoint()} preempts it;
- *       ready Java threads run highest priority first;</li>
+ *       ready Java threads run highest priority first; a thread started inside one with
+ *       {@code Thread.ofVirtual()} has its parent's priority;</li>
  *   <li>{@link UserThread#critical} defers a preemption to the end of the outermost section,
  *       as for user threads;</li>
  *   <li>kernel events for Java threads that cannot unmount: a bracketed
  *       {@link UserThread#blocking} call, a JUC wait inside a critical section (pinned), and
  *       reads of FIFOs (native, unannounced) block the carrier; the kernel hands its
  *       processor off and another Java thread of the same scheduler runs meanwhile (each test
- *       would deadlock otherwise); when the call returns, the thread completes;</li>
- *   <li>closing a scheduler with live Java threads: they still finish, off our carriers
+ *       would deadlock otherwise); when the call returns, the thread completes; an interrupt
+ *       reaches a Java thread sleeping inside {@code blocking};</li>
+ *   <li>closing a scheduler with live Java threads (parked, computing, or blocked in a
+ *       bracketed call): they still finish, off our carriers
  *       (orphaned to the JDK's common pool); builders and factories can no longer be taken
  *       from it, and a builder taken before the close starts threads that run the same way.</li>
  * </ul>
@@ -139,6 +142,74 @@ class JavaThreadTest extends RuntimeTestBase {
         assertEquals(n, ours.get(), "every thread ran on our carriers, before and after a yield");
     }
 
+    /**
+     * JUC and monitor waits unmount Java threads (the JDK does it; the re-submission comes to
+     * us from a Java thread, a platform thread, or the JDK's unblocker): on one processor
+     * without blocking detection, where a wait that held the carrier would hang.
+     */
+    @Test
+    void jucAndMonitorWaitsUnmountOnOneProcessorWithoutDetection() throws Exception {
+        Scheduler s = schedulerOn(1, policy(), false);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        java.util.concurrent.SynchronousQueue<Integer> ping = new java.util.concurrent.SynchronousQueue<>();
+        java.util.concurrent.SynchronousQueue<Integer> pong = new java.util.concurrent.SynchronousQueue<>();
+        int hops = 5_000;
+        AtomicInteger last = new AtomicInteger();
+        Thread a = TestSupport.startJava(s, "ping", failures, () -> {
+            for (int i = 0; i < hops; i++) {
+                ping.put(i);
+                last.set(pong.take());
+            }
+        });
+        Thread b = TestSupport.startJava(s, "pong", failures, () -> {
+            for (int i = 0; i < hops; i++) {
+                pong.put(ping.take() + 1);
+            }
+        });
+        join(a);
+        join(b);
+        assertEquals(hops, last.get());
+
+        Object monitor = new Object();
+        int[] buffer = new int[1];
+        boolean[] full = new boolean[1];
+        long[] sum = new long[1];
+        int producers = 50;
+        int each = 20;
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            threads.add(TestSupport.startJava(s, "producer-" + p, failures, () -> {
+                for (int i = 1; i <= each; i++) {
+                    synchronized (monitor) {
+                        while (full[0]) {
+                            monitor.wait();
+                        }
+                        buffer[0] = i;
+                        full[0] = true;
+                        monitor.notifyAll();
+                    }
+                }
+            }));
+        }
+        threads.add(TestSupport.startJava(s, "consumer", failures, () -> {
+            for (int n = 0; n < producers * each; n++) {
+                synchronized (monitor) {
+                    while (!full[0]) {
+                        monitor.wait();
+                    }
+                    sum[0] += buffer[0];
+                    full[0] = false;
+                    monitor.notifyAll();
+                }
+            }
+        }));
+        threads.forEach(TestSupport::join);
+        TestSupport.assertNoFailures(failures);
+        synchronized (monitor) {
+            assertEquals((long) producers * each * (each + 1) / 2, sum[0], "every item passed through the monitor once");
+        }
+    }
+
     // ------------------------------------------------------------------ priorities, checkpoint, critical
 
     @Test
@@ -196,6 +267,61 @@ class JavaThreadTest extends RuntimeTestBase {
             }
         }
         events.add("low saw stop");
+    }
+
+    /** How the high-priority thread becomes ready while the low one computes. */
+    enum Readied { STARTED, UNPARKED_BY_A_PLATFORM_THREAD, WOKEN_FROM_SLEEP }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Readied.class)
+    void aHigherPriorityJavaThreadMadeReadyAnyWayPreemptsALowerOne(Readied how) {
+        Scheduler prio = schedulerOn(1, Policy.PRIORITY, true);
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean lowRunning = new AtomicBoolean();
+        AtomicBoolean go = new AtomicBoolean();
+        Runnable highBody = () -> {
+            try {
+                switch (how) {
+                    case STARTED -> { }
+                    case UNPARKED_BY_A_PLATFORM_THREAD -> {
+                        while (!go.get()) {
+                            java.util.concurrent.locks.LockSupport.park();
+                        }
+                    }
+                    case WOKEN_FROM_SLEEP -> {
+                        while (!lowRunning.get()) {
+                            Thread.sleep(1); // the JDK's timer readies it while low computes
+                        }
+                    }
+                    default -> throw new AssertionError(how);
+                }
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            events.add("high ran");
+            stop.set(true);
+        };
+        Thread high = null;
+        if (how != Readied.STARTED) {
+            high = prio.ofVirtual(9).name("high").start(highBody);
+            TestSupport.awaitWaiting(high);
+        }
+        Thread low = prio.ofVirtual(2).name("low").start(() -> computeUntil(stop, lowRunning, events));
+        awaitCondition("low to compute", lowRunning::get);
+        switch (how) {
+            case STARTED -> high = prio.ofVirtual(9).name("high").start(highBody);
+            case UNPARKED_BY_A_PLATFORM_THREAD -> {
+                go.set(true);
+                java.util.concurrent.locks.LockSupport.unpark(high);
+            }
+            case WOKEN_FROM_SLEEP -> { }
+            default -> throw new AssertionError(how);
+        }
+        join(high);
+        join(low);
+        assertEquals(List.of("high ran", "low saw stop"), events, how.toString());
+        assertTrue(prio.stats().preemptRequests() >= 1, () -> "the policy asked for a preemption: " + prio.stats());
     }
 
     @Test
@@ -278,14 +404,19 @@ class JavaThreadTest extends RuntimeTestBase {
         AtomicBoolean entered = new AtomicBoolean();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         AtomicReference<Object> result = new AtomicReference<>();
-        Thread blocker = TestSupport.startJava(s, "blocker", failures, () -> result.set(UserThread.blocking(() -> {
-            entered.set(true);
-            long until = System.nanoTime() + TestSupport.HANG.toNanos();
-            while (!done.get() && System.nanoTime() < until) {
-                Thread.sleep(1); // pinned inside blocking: the carrier sleeps
-            }
-            return done.get() ? "returned" : "gave up (hang guard)";
-        })));
+        AtomicReference<Scheduler> blockerEndedOn = new AtomicReference<>();
+        Thread blocker = TestSupport.startJava(s, "blocker", failures, () -> {
+            result.set(UserThread.blocking(() -> {
+                entered.set(true);
+                long until = System.nanoTime() + TestSupport.HANG.toNanos();
+                while (!done.get() && System.nanoTime() < until) {
+                    Thread.sleep(1); // pinned inside blocking: the carrier sleeps
+                }
+                return done.get() ? "returned" : "gave up (hang guard)";
+            }));
+            Thread.yield();
+            blockerEndedOn.set(schedulerHere());
+        });
         awaitCondition("the blocker inside its call", entered::get);
         Thread other = TestSupport.startJava(s, "other", failures, () -> {
             assertSame(s, schedulerHere());
@@ -295,9 +426,55 @@ class JavaThreadTest extends RuntimeTestBase {
         join(blocker);
         TestSupport.assertNoFailures(failures);
         assertEquals("returned", result.get());
+        assertSame(s, blockerEndedOn.get(), "after the call the blocker ran on, on a carrier of its scheduler");
         KernelStats ks = s.kernel().stats();
         assertTrue(ks.handOffs() >= 1, "the processor was handed off: " + ks);
         assertTrue(s.stats().kernelBlocks() >= 1, () -> s.stats().toString());
+    }
+
+    @Test
+    void anInterruptReachesAJavaThreadInsideABlockingCall() {
+        Scheduler s = schedulerOn(1, policy(), true);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Thread blocker = TestSupport.startJava(s, "blocker", failures, () -> {
+            try {
+                UserThread.blocking(() -> {
+                    Thread.sleep(java.time.Duration.ofHours(1)); // pinned: the carrier sleeps
+                    return null;
+                });
+                outcome.set("slept an hour");
+            } catch (InterruptedException e) {
+                outcome.set(e);
+            }
+        });
+        TestSupport.awaitWaiting(blocker);
+        awaitCondition(() -> "the blocker's processor to be handed off: " + s.kernel().stats(), () -> s.kernel().stats().handOffs() >= 1);
+        AtomicBoolean otherRan = new AtomicBoolean();
+        join(TestSupport.startJava(s, "other", failures, () -> otherRan.set(true))); // on the handed-off processor
+        blocker.interrupt();
+        join(blocker);
+        TestSupport.assertNoFailures(failures);
+        assertTrue(otherRan.get());
+        assertTrue(outcome.get() instanceof InterruptedException, "the sleep inside blocking was interrupted: " + outcome.get());
+        assertFalse(blocker.isInterrupted(), "the call consumed the interrupt");
+    }
+
+    @Test
+    void aJavaThreadStartedInsideOneInheritsItsPriority() {
+        Scheduler prio = schedulerOn(1, Policy.PRIORITY, true);
+        List<String> order = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> started = Collections.synchronizedList(new ArrayList<>());
+        // The parent (priority 9) starts a child with Thread.ofVirtual() (inheriting priority 9),
+        // then a priority-5 thread of the same scheduler; it never unmounts while starting, so
+        // both queue, and the inherited priority decides which runs first.
+        Thread parent = prio.ofVirtual(9).start(() -> {
+            started.add(prio.ofVirtual(5).start(() -> order.add("priority 5")));
+            started.add(Thread.ofVirtual().start(() -> order.add("child of priority 9")));
+        });
+        join(parent);
+        new ArrayList<>(started).forEach(TestSupport::join);
+        assertEquals(List.of("child of priority 9", "priority 5"), order);
     }
 
     @Test
@@ -409,8 +586,20 @@ class JavaThreadTest extends RuntimeTestBase {
             }
             after.add(schedulerHere());
         });
+        CountDownLatch kernelRelease = new CountDownLatch(1);
+        AtomicBoolean inKernel = new AtomicBoolean();
+        Thread blocked = TestSupport.startJava(s, "blocked", failures, () -> {
+            before.add(schedulerHere());
+            UserThread.blocking(() -> {
+                inKernel.set(true);
+                kernelRelease.await(); // pinned: parks the carrier
+                return null;
+            });
+            after.add(schedulerHere());
+        });
         TestSupport.awaitWaiting(parked);
         awaitCondition("the computing thread to run", computing::get);
+        awaitCondition("the blocked thread inside its call", inKernel::get);
 
         s.close();
 
@@ -419,11 +608,13 @@ class JavaThreadTest extends RuntimeTestBase {
         assertThrows(IllegalStateException.class, () -> Activations.newExecutor(s));
         release.countDown();
         stop.set(true);
+        kernelRelease.countDown();
         join(parked);
         join(computer);
+        join(blocked);
         TestSupport.assertNoFailures(failures);
-        assertEquals(List.of(s, s), before, "both started on the scheduler's carriers");
-        assertEquals(2, after.size(), "both finished after the close");
+        assertEquals(List.of(s, s, s), before, "all three started on the scheduler's carriers");
+        assertEquals(3, after.size(), "all three finished after the close");
         assertTrue(after.stream().allMatch(x -> x == null), "after the close they ran off our carriers: " + after);
         TestSupport.assertStillWorks(scheduler); // the kernel's other scheduler is untouched
     }

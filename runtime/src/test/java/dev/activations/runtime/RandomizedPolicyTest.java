@@ -86,7 +86,7 @@ class RandomizedPolicyTest {
     }
 
     @Nested
-    class JavaThreads extends JavaThreadTest {
+    class JavaThreadKind extends JavaThreadTest {
         @Override
         protected Policy policy() {
             return Policy.RANDOMIZED;
