@@ -72,7 +72,13 @@ class JavaThreadTest extends RuntimeTestBase {
         }
     }
 
-    /** A scheduler on a kernel of its own with {@code processors} VPs, closed after the test. */
+    /**
+     * A scheduler on a kernel of its own with {@code processors} VPs, closed after the test.
+     * The priority and preemption tests turn blocking detection off: nothing blocks there, and
+     * on a loaded machine the monitor may take a computing carrier caught at a VM safepoint for
+     * a blocked one and hand its processor off, which would let the high-priority thread run
+     * without the preemption those tests are about.
+     */
     private Scheduler schedulerOn(int processors, Policy policy, boolean blockingDetection) {
         Kernel k = Kernel.builder().processors(processors).blockingDetection(blockingDetection)
                 .name(kernel.name() + "-own-" + ownKernels.size()).build();
@@ -214,7 +220,7 @@ class JavaThreadTest extends RuntimeTestBase {
 
     @Test
     void readyJavaThreadsRunHighestPriorityFirst() {
-        Scheduler prio = schedulerOn(1, Policy.PRIORITY, true);
+        Scheduler prio = schedulerOn(1, Policy.PRIORITY, false);
         List<Integer> order = Collections.synchronizedList(new ArrayList<>());
         int[] priorities = {3, 7, 1, 9, 5, 2, 8, 4, 6};
         List<Thread> started = Collections.synchronizedList(new ArrayList<>());
@@ -236,7 +242,7 @@ class JavaThreadTest extends RuntimeTestBase {
 
     @Test
     void higherPriorityJavaThreadPreemptsAComputingLowerOneAtItsCheckpoint() {
-        Scheduler prio = schedulerOn(1, Policy.PRIORITY, true);
+        Scheduler prio = schedulerOn(1, Policy.PRIORITY, false);
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean lowRunning = new AtomicBoolean();
@@ -275,7 +281,7 @@ class JavaThreadTest extends RuntimeTestBase {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(Readied.class)
     void aHigherPriorityJavaThreadMadeReadyAnyWayPreemptsALowerOne(Readied how) {
-        Scheduler prio = schedulerOn(1, Policy.PRIORITY, true);
+        Scheduler prio = schedulerOn(1, Policy.PRIORITY, false);
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean lowRunning = new AtomicBoolean();
@@ -326,7 +332,7 @@ class JavaThreadTest extends RuntimeTestBase {
 
     @Test
     void aPreemptionInsideACriticalSectionIsHonouredAtTheOutermostExit() {
-        Scheduler prio = schedulerOn(1, Policy.PRIORITY, true);
+        Scheduler prio = schedulerOn(1, Policy.PRIORITY, false);
         List<String> events = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean inside = new AtomicBoolean();
         AtomicBoolean highRan = new AtomicBoolean();
@@ -356,6 +362,72 @@ class JavaThreadTest extends RuntimeTestBase {
                 "outer section done, high ran: false, inCritical: true",
                 "after the sections, high ran: true, inCritical: false"), events);
         assertTrue(prio.kernel().stats().preemptions() >= 1, () -> prio.kernel().stats().toString());
+    }
+
+    @Test
+    void aHigherPrioritySpacesJavaThreadTakesTheProcessorFromALowerSpacesComputingOne() {
+        Scheduler low = schedulerOn(1, policy(), false);
+        Scheduler high = track(Scheduler.builder().kernel(low.kernel()).name("high-space").priority(9).policy(policy()).build());
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean lowRunning = new AtomicBoolean();
+        Thread computing = low.ofVirtual().name("low").start(() -> computeUntil(stop, lowRunning, events));
+        awaitCondition("low to compute", lowRunning::get);
+        Thread preempting = high.ofVirtual().name("high").start(() -> {
+            events.add("high space ran");
+            stop.set(true);
+        });
+        join(preempting);
+        join(computing);
+        assertEquals(List.of("high space ran", "low saw stop"), events);
+        assertTrue(low.stats().preemptions() >= 1, () -> "the kernel preempted the low space: " + low.stats());
+    }
+
+    @Test
+    void aJavaThreadUnblockedInsideACriticalSectionRunsOnUntilItsEnd() {
+        Scheduler s = schedulerOn(1, policy(), true);
+        CountDownLatch jdkLatch = new CountDownLatch(1);
+        AtomicReference<Activation> before = new AtomicReference<>();
+        AtomicReference<Activation> afterBlocking = new AtomicReference<>();
+        AtomicReference<Activation> afterCheckpoint = new AtomicReference<>();
+        AtomicInteger signalAfterBlocking = new AtomicInteger();
+        AtomicBoolean heldAfterBlocking = new AtomicBoolean(true);
+        AtomicBoolean heldAfterSection = new AtomicBoolean();
+        AtomicBoolean entered = new AtomicBoolean();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Thread t = TestSupport.startJava(s, "unblocked", failures, () -> {
+            UserThread.critical(() -> {
+                before.set(Carrier.current());
+                try {
+                    UserThread.blocking(() -> {
+                        entered.set(true);
+                        jdkLatch.await(); // only another Java thread can count down: the VP is handed off
+                        return null;
+                    });
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                afterBlocking.set(Carrier.current());
+                signalAfterBlocking.set(Carrier.current().signal());
+                heldAfterBlocking.set(Carrier.current().holdsProcessor());
+                UserThread.checkpoint(); // deferred: still inside
+                afterCheckpoint.set(Carrier.current());
+            });
+            heldAfterSection.set(Carrier.current().holdsProcessor());
+        });
+        awaitCondition("the thread inside its blocking call", entered::get);
+        join(TestSupport.startJava(s, "releaser", failures, jdkLatch::countDown));
+        join(t);
+        TestSupport.assertNoFailures(failures);
+        assertSame(before.get(), afterBlocking.get(), "continued on its old carrier inside the section");
+        assertSame(before.get(), afterCheckpoint.get(), "a safepoint inside the section did not stop it");
+        assertTrue((signalAfterBlocking.get() & Activation.REVOKED) != 0, "its carrier had lost the processor");
+        assertFalse(heldAfterBlocking.get(), "the old carrier held no processor while the thread ran on");
+        assertTrue(heldAfterSection.get(), "after the section it unmounted and resumed on a carrier with a processor");
+        // A Java thread is re-submitted by the JDK when it unmounts, before its old carrier's
+        // activationUnblocked upcall is counted: the count may lag the thread's end.
+        awaitCondition(() -> "the old carrier's activationUnblocked upcall: " + s.kernel().stats(),
+                () -> s.kernel().stats().activationUnblocked() >= 1);
     }
 
     /** Inside a section: spins (no safepoint) until the kernel raised a signal on this carrier. */
@@ -462,7 +534,7 @@ class JavaThreadTest extends RuntimeTestBase {
 
     @Test
     void aJavaThreadStartedInsideOneInheritsItsPriority() {
-        Scheduler prio = schedulerOn(1, Policy.PRIORITY, true);
+        Scheduler prio = schedulerOn(1, Policy.PRIORITY, false);
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         List<Thread> started = Collections.synchronizedList(new ArrayList<>());
         // The parent (priority 9) starts a child with Thread.ofVirtual() (inheriting priority 9),
@@ -576,6 +648,7 @@ class JavaThreadTest extends RuntimeTestBase {
         Thread parked = TestSupport.startJava(s, "parked", failures, () -> {
             before.add(schedulerHere());
             release.await();
+            Thread.yield(); // a safepoint: from here on it runs where a closed scheduler's threads run
             after.add(schedulerHere());
         });
         Thread computer = TestSupport.startJava(s, "computing", failures, () -> {
@@ -584,6 +657,7 @@ class JavaThreadTest extends RuntimeTestBase {
             while (!stop.get()) {
                 UserThread.checkpoint(); // the close's preemption unmounts it here
             }
+            Thread.yield(); // a safepoint: from here on it runs where a closed scheduler's threads run
             after.add(schedulerHere());
         });
         CountDownLatch kernelRelease = new CountDownLatch(1);
@@ -595,6 +669,7 @@ class JavaThreadTest extends RuntimeTestBase {
                 kernelRelease.await(); // pinned: parks the carrier
                 return null;
             });
+            Thread.yield(); // a safepoint: from here on it runs where a closed scheduler's threads run
             after.add(schedulerHere());
         });
         TestSupport.awaitWaiting(parked);
@@ -615,7 +690,7 @@ class JavaThreadTest extends RuntimeTestBase {
         TestSupport.assertNoFailures(failures);
         assertEquals(List.of(s, s, s), before, "all three started on the scheduler's carriers");
         assertEquals(3, after.size(), "all three finished after the close");
-        assertTrue(after.stream().allMatch(x -> x == null), "after the close they ran off our carriers: " + after);
+        assertTrue(after.stream().allMatch(x -> x == null), "after the close, once past a safepoint, they ran off our carriers: " + after);
         TestSupport.assertStillWorks(scheduler); // the kernel's other scheduler is untouched
     }
 
