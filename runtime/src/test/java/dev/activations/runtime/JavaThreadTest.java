@@ -694,6 +694,51 @@ class JavaThreadTest extends RuntimeTestBase {
         TestSupport.assertStillWorks(scheduler); // the kernel's other scheduler is untouched
     }
 
+    /** What is closed under running Java threads. */
+    enum Closed { SCHEDULER, KERNEL }
+
+    /**
+     * Closing the scheduler, or its kernel, while Java threads yield, park and unpark one
+     * another on both processors: every one of them still finishes (a thread lost between our
+     * queues and the common pool would hang its join). Ten rounds, each closing at a different
+     * point.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Closed.class)
+    void closingMidTrafficLosesNoJavaThread(Closed closed) throws Exception {
+        for (int round = 0; round < 10; round++) {
+            Scheduler s = closed == Closed.SCHEDULER ? newScheduler("traffic-" + round, 5) : schedulerOn(2, policy(), true);
+            AtomicInteger progress = new AtomicInteger();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            List<Thread> threads = new ArrayList<>();
+            for (int pair = 0; pair < 50; pair++) {
+                java.util.concurrent.SynchronousQueue<Integer> q = new java.util.concurrent.SynchronousQueue<>();
+                threads.add(TestSupport.startJava(s, "ping-" + pair, failures, () -> {
+                    for (int i = 0; i < 100; i++) {
+                        q.put(i);
+                        progress.incrementAndGet();
+                    }
+                }));
+                threads.add(TestSupport.startJava(s, "pong-" + pair, failures, () -> {
+                    for (int i = 0; i < 100; i++) {
+                        assertEquals(i, q.take());
+                        Thread.yield();
+                    }
+                }));
+            }
+            int closeAt = 500 * (round + 1);
+            awaitCondition("traffic to reach " + closeAt, () -> progress.get() >= closeAt || threads.stream().noneMatch(Thread::isAlive));
+            if (closed == Closed.SCHEDULER) {
+                s.close();
+            } else {
+                s.kernel().close();
+            }
+            threads.forEach(TestSupport::join);
+            TestSupport.assertNoFailures(failures);
+            assertEquals(50 * 100, progress.get(), "round " + round + ": every hop happened");
+        }
+    }
+
     @Test
     void aBuilderTakenBeforeTheCloseStartsThreadsThatRunOffOurCarriers() {
         Scheduler s = newScheduler("closed", 5);
