@@ -51,9 +51,10 @@ import org.junit.jupiter.api.Test;
  *       submitted after it does not hold the processor; with detection, a task blocked in
  *       the kernel ({@link UserThread#blocking}) lets the next task run on the processor the
  *       kernel hands off;</li>
- *   <li>{@code shutdownNow} interrupts parked tasks, a task computing without safepoints,
- *       and tasks whose threads were started but never got the processor (they run, and see
- *       the interrupt); an interrupt for a cancelled task never reaches another task;</li>
+ *   <li>{@code shutdownNow} interrupts parked tasks and a task computing without safepoints;
+ *       tasks whose threads were started but never got the processor still run (nothing is
+ *       returned: every task has its thread); an interrupt for a cancelled task never reaches
+ *       another task;</li>
  *   <li>{@code close()} waits for every task and then detaches the executor's own scheduler
  *       (so does observing termination); an executor over a given scheduler leaves it open;
  *       {@link Activations#newExecutor()} runs on {@link Kernel#shared()};</li>
@@ -171,13 +172,13 @@ class ExecutorTest extends RuntimeTestBase {
     void aTaskBlockedInTheKernelLetsTheNextTaskRunOnTheHandedOffProcessor() throws Exception {
         ExecutorService ex = oneProcessorExecutor(true);
         AtomicReference<String> order = new AtomicReference<>("");
-        CountDownLatch queued = new CountDownLatch(1);
+        AtomicReference<Boolean> inKernel = new AtomicReference<>(false);
         // The first task blocks its carrier (bracketed, pinned) until the second has run: only
         // the processor the kernel hands off can run it.
         Future<?> blocker = ex.submit(() -> {
-            queued.await();
             long until = System.nanoTime() + HANG.toNanos();
             UserThread.blocking(() -> {
+                inKernel.set(true);
                 while (!order.get().contains("second") && System.nanoTime() < until) {
                     Thread.sleep(1); // pinned: the carrier sleeps
                 }
@@ -186,8 +187,8 @@ class ExecutorTest extends RuntimeTestBase {
             order.accumulateAndGet(" first", String::concat);
             return null;
         });
+        awaitCondition("the first task inside its blocking call", inKernel::get);
         Future<?> second = ex.submit(() -> order.accumulateAndGet("second", String::concat));
-        queued.countDown();
         blocker.get(HANG.toSeconds(), TimeUnit.SECONDS);
         second.get(HANG.toSeconds(), TimeUnit.SECONDS);
         assertEquals("second first", order.get(), "the second task ran while the first was blocked in the kernel");
@@ -252,13 +253,7 @@ class ExecutorTest extends RuntimeTestBase {
         });
         awaitCondition("the spinner to hold the processor", () -> spinnerState.get() == 1);
         AtomicInteger lateRan = new AtomicInteger();
-        AtomicInteger lateSawInterrupt = new AtomicInteger();
-        Runnable late = () -> {
-            lateRan.incrementAndGet();
-            if (Thread.currentThread().isInterrupted()) {
-                lateSawInterrupt.incrementAndGet();
-            }
-        };
+        Runnable late = lateRan::incrementAndGet;
         List<Future<?>> submitted = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             ex.execute(late);
@@ -271,8 +266,10 @@ class ExecutorTest extends RuntimeTestBase {
         assertTrue(ex.awaitTermination(HANG.toSeconds(), TimeUnit.SECONDS), "terminates after shutdownNow");
         assertEquals(parkedTasks, interrupted.get(), "every parked task was interrupted");
         assertEquals(2, spinnerState.get(), "the computing task was interrupted");
+        // shutdownNow interrupts the threads one by one: once the spinner's interrupt freed the
+        // processor, a late thread may run before its own interrupt arrives (as on the JDK's
+        // executor), so whether a late task sees the interrupt is a race; that it runs is not.
         assertEquals(20, lateRan.get(), "the tasks whose threads had not run yet ran after all");
-        assertEquals(20, lateSawInterrupt.get(), "and each saw the interrupt shutdownNow sent to its thread");
         for (Future<?> f : submitted) {
             assertTrue(f.isDone());
         }
