@@ -450,22 +450,6 @@ class BadInputTest extends RuntimeTestBase {
             }, t -> unlock.countDown());
             join(owner);
         });
-        ExecutorService ex = Activations.newExecutor(scheduler);
-        Latch taskGate = new Latch(1);
-        Future<String> slow = ex.submit(() -> {
-            taskGate.await();
-            return "slow";
-        });
-        checks.add(() -> quietWait("Future.get(Long.MAX_VALUE, NANOSECONDS)", released -> () -> {
-            assertEquals("slow", slow.get(Long.MAX_VALUE, TimeUnit.NANOSECONDS));
-        }, t -> taskGate.countDown()));
-        Latch anyGate = new Latch(1);
-        checks.add(() -> quietWait("invokeAny(tasks, Long.MAX_VALUE, NANOSECONDS)", released -> () -> {
-            assertEquals("any", ex.invokeAny(List.of(() -> {
-                anyGate.await();
-                return "any";
-            }), Long.MAX_VALUE, TimeUnit.NANOSECONDS));
-        }, t -> anyGate.countDown()));
         Latch joinGate = new Latch(1);
         UserThread joinee = scheduler.start(() -> {
             try {
@@ -477,6 +461,22 @@ class BadInputTest extends RuntimeTestBase {
         checks.add(() -> quietWait("UserThread.join(Duration.ofSeconds(Long.MAX_VALUE))", released -> () -> {
             assertTrue(joinee.join(Duration.ofSeconds(Long.MAX_VALUE)));
         }, t -> joinGate.countDown()));
+        ExecutorService ex = Activations.newExecutor(scheduler);
+        Latch taskGate = new Latch(1);
+        Future<String> slow = ex.submit(() -> {
+            taskGate.await();
+            return "slow";
+        });
+        checks.add(() -> javaWaitEndsOnRelease("Future.get(Long.MAX_VALUE, NANOSECONDS)", () -> {
+            assertEquals("slow", slow.get(Long.MAX_VALUE, TimeUnit.NANOSECONDS));
+        }, taskGate::countDown));
+        Latch anyGate = new Latch(1);
+        checks.add(() -> javaWaitEndsOnRelease("invokeAny(tasks, Long.MAX_VALUE, NANOSECONDS)", () -> {
+            assertEquals("any", ex.invokeAny(List.of(() -> {
+                anyGate.await();
+                return "any";
+            }), Long.MAX_VALUE, TimeUnit.NANOSECONDS));
+        }, anyGate::countDown));
         ExecutorService toStop = Activations.newExecutor(scheduler);
         Latch stopGate = new Latch(1);
         toStop.submit(() -> {
@@ -484,12 +484,30 @@ class BadInputTest extends RuntimeTestBase {
             return null;
         });
         toStop.shutdown();
-        checks.add(() -> quietWait("awaitTermination(Long.MAX_VALUE, DAYS)", released -> () -> {
+        checks.add(() -> javaWaitEndsOnRelease("awaitTermination(Long.MAX_VALUE, DAYS)", () -> {
             assertTrue(toStop.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS));
-        }, t -> stopGate.countDown()));
+        }, stopGate::countDown));
         assertAll(checks.stream());
         ex.shutdown();
         TestSupport.assertStillWorks(scheduler);
+    }
+
+    /**
+     * The executor's waits are the JDK's own ({@code FutureTask}, {@code ThreadPerTaskExecutor}),
+     * made by a Java thread, as an application would: {@code waiter} runs in a Java thread of the
+     * test scheduler, must wait (unmounted; it is still waiting after a pause), and must finish
+     * once {@code release} ran. In a raw user thread these JDK waits would park the carrier.
+     */
+    private void javaWaitEndsOnRelease(String what, TestSupport.Body waiter, Runnable release) throws Exception {
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        Thread t = TestSupport.startJava(scheduler, what, failures, waiter);
+        TestSupport.awaitWaiting(t);
+        Thread.sleep(50); // a pause to observe, not a measurement
+        assertTrue(t.isAlive(), what + ": a huge timeout must not end the wait early");
+        TestSupport.awaitWaiting(t);
+        release.run();
+        join(t);
+        TestSupport.assertNoFailures(failures);
     }
 
     /** Something to do to a waiting thread to end its wait. */

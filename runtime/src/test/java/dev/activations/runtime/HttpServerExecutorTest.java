@@ -28,54 +28,72 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code com.sun.net.httpserver.HttpServer} with an Activations executor: every exchange is
- * handled in a user thread.
+ * The JDK's {@code com.sun.net.httpserver.HttpServer} with an Activations executor
+ * ({@link Activations#newExecutor(Scheduler)}): every exchange is handled in a virtual thread
+ * of the test scheduler, on its carriers.
  *
- * <p>What it proves: a bounded number of requests (from a {@link HttpClient} on platform
- * threads, concurrently, and from user threads with {@link HttpURLConnection} inside
- * {@link UserThread#blocking}) all get their own correct answer; every handler ran in a user
- * thread, including ones that park (sleep) mid-request; the server stops and the executor
+ * <p>What it proves: a bounded number of concurrent requests, to handlers that compute and to
+ * handlers that {@code Thread.sleep(20)} mid-request (the handler's thread unmounts), all get
+ * their own correct answer, from a JDK {@link HttpClient} (HTTP/1.1) on platform threads, from
+ * Java threads of the same scheduler (blocking {@code send}: socket waits unmount them), and
+ * from raw user threads ({@link HttpURLConnection} inside {@link UserThread#blocking}); every
+ * handler ran in a virtual thread on our carriers; the server stops and the executor
  * terminates afterwards.
  */
 class HttpServerExecutorTest extends RuntimeTestBase {
     private HttpServer server;
     private ExecutorService executor;
-    private final AtomicInteger handledOnUserThreads = new AtomicInteger();
     private final AtomicInteger handled = new AtomicInteger();
+    private final AtomicInteger handledOnOurVirtualThreads = new AtomicInteger();
 
     @BeforeEach
     void startServer() throws IOException {
         executor = Activations.newExecutor(scheduler);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/echo", this::echo);
+        server.createContext("/compute", exchange -> {
+            long n = Long.parseLong(exchange.getRequestURI().getQuery().substring("n=".length()));
+            long sum = 0;
+            for (long i = 0; i <= 10_000 + n; i++) {
+                sum += i;
+            }
+            respond(exchange, "sum " + sum);
+        });
         server.createContext("/sleep", exchange -> {
             try {
-                UserThread.sleep(Duration.ofMillis(1)); // parks the handler's user thread mid-request
+                Thread.sleep(20); // the handler's thread unmounts mid-request
             } catch (InterruptedException e) {
                 throw new IOException(e);
             }
-            echo(exchange);
+            respond(exchange, "slept");
         });
         server.setExecutor(executor);
         server.start();
     }
 
-    private void echo(HttpExchange exchange) throws IOException {
+    /** Answers with {@code what}, the query and the request body. */
+    private void respond(HttpExchange exchange, String what) throws IOException {
         handled.incrementAndGet();
-        boolean user = UserThread.current() != null;
-        if (user) {
-            handledOnUserThreads.incrementAndGet();
+        if (Thread.currentThread().isVirtual() && TestSupport.schedulerHere() == scheduler) {
+            handledOnOurVirtualThreads.incrementAndGet();
         }
         byte[] in;
         try (InputStream is = exchange.getRequestBody()) {
             in = is.readAllBytes();
         }
-        byte[] out = ("echo " + exchange.getRequestURI().getQuery() + " " + new String(in, StandardCharsets.UTF_8))
+        byte[] out = (what + " " + exchange.getRequestURI().getQuery() + " " + new String(in, StandardCharsets.UTF_8))
                 .getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(200, out.length);
         try (OutputStream os = exchange.getResponseBody()) {
             os.write(out);
         }
+    }
+
+    private static String expected(int i, String body) {
+        long sum = 0;
+        for (long k = 0; k <= 10_000 + i; k++) {
+            sum += k;
+        }
+        return (i % 2 == 0 ? "sum " + sum : "slept") + " n=" + i + " " + body;
     }
 
     @AfterEach
@@ -85,30 +103,55 @@ class HttpServerExecutorTest extends RuntimeTestBase {
         assertTrue(executor.awaitTermination(TestSupport.HANG.toSeconds(), TimeUnit.SECONDS), "executor terminates after the server stopped");
     }
 
-    private URI uri(String path, int i) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path + "?n=" + i);
+    private URI uri(int i) {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + (i % 2 == 0 ? "/compute" : "/sleep") + "?n=" + i);
+    }
+
+    private static HttpClient client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    private HttpRequest request(int i, String body) {
+        return HttpRequest.newBuilder(uri(i)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     @Test
     void concurrentRequestsFromAnHttpClient() {
         int n = 100;
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(30)).build()) {
+        try (HttpClient client = client()) {
             List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                HttpRequest req = HttpRequest.newBuilder(uri(i % 2 == 0 ? "/echo" : "/sleep", i))
-                        .timeout(Duration.ofSeconds(30))
-                        .POST(HttpRequest.BodyPublishers.ofString("body" + i)).build();
-                responses.add(client.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+                responses.add(client.sendAsync(request(i, "body" + i), HttpResponse.BodyHandlers.ofString()));
             }
             for (int i = 0; i < n; i++) {
                 HttpResponse<String> r = responses.get(i).orTimeout(TestSupport.HANG.toSeconds(), TimeUnit.SECONDS).join();
                 assertEquals(200, r.statusCode());
-                assertEquals("echo n=" + i + " body" + i, r.body());
+                assertEquals(expected(i, "body" + i), r.body());
             }
         }
         assertEquals(n, handled.get());
-        assertEquals(n, handledOnUserThreads.get(), "every exchange was handled in a user thread");
+        assertEquals(n, handledOnOurVirtualThreads.get(), "every exchange was handled in a virtual thread on our carriers");
+    }
+
+    @Test
+    void requestsFromJavaThreadsOfTheSameScheduler() {
+        int n = 50;
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> clients = new ArrayList<>();
+        try (HttpClient client = client()) {
+            for (int i = 0; i < n; i++) {
+                int me = i;
+                clients.add(TestSupport.startJava(scheduler, "client-" + i, failures, () -> {
+                    HttpResponse<String> r = client.send(request(me, "from-java-" + me), HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, r.statusCode());
+                    assertEquals(expected(me, "from-java-" + me), r.body());
+                }));
+            }
+            clients.forEach(TestSupport::join);
+        }
+        TestSupport.assertNoFailures(failures);
+        assertEquals(n, handledOnOurVirtualThreads.get());
     }
 
     @Test
@@ -120,7 +163,7 @@ class HttpServerExecutorTest extends RuntimeTestBase {
             int me = i;
             clients.add(TestSupport.startChecked(scheduler, "client-" + i, failures, () -> {
                 String body = UserThread.blocking(() -> {
-                    HttpURLConnection c = (HttpURLConnection) uri("/echo", me).toURL().openConnection();
+                    HttpURLConnection c = (HttpURLConnection) uri(me).toURL().openConnection();
                     c.setConnectTimeout(30_000);
                     c.setReadTimeout(30_000);
                     c.setRequestMethod("POST");
@@ -135,11 +178,11 @@ class HttpServerExecutorTest extends RuntimeTestBase {
                         c.disconnect();
                     }
                 });
-                assertEquals("echo n=" + me + " from-user-" + me, body);
+                assertEquals(expected(me, "from-user-" + me), body);
             }));
         }
         TestSupport.joinAll(clients);
         TestSupport.assertNoFailures(failures);
-        assertEquals(n, handledOnUserThreads.get());
+        assertEquals(n, handledOnOurVirtualThreads.get());
     }
 }

@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -234,6 +236,39 @@ class KernelBlockingTest extends RuntimeTestBase {
             join(acceptor);
             assertEquals(7, readByte.get());
         }
+    }
+
+    /**
+     * The raw kind's limit (DESIGN.md §3a): a JDK wait such as an executor's
+     * {@code Future.get()} in a user thread parks its carrier, not the user thread. The kernel
+     * sees it and hands the processor off, so the task it waits for, and whoever releases
+     * that, still run on the one processor.
+     */
+    @Test
+    void aJdkFutureGetInAUserThreadBlocksItsCarrierAndIsHandedOff() throws Exception {
+        ExecutorService ex = Activations.newExecutor(scheduler);
+        CountDownLatch gate = new CountDownLatch(1);
+        Future<String> task = ex.submit(() -> {
+            gate.await();
+            return "done";
+        });
+        AtomicBoolean entered = new AtomicBoolean();
+        AtomicReference<Object> result = new AtomicReference<>();
+        UserThread waiter = scheduler.start(() -> {
+            entered.set(true);
+            try {
+                result.set(task.get()); // a JUC park: the carrier waits
+            } catch (Exception e) {
+                result.set(e);
+            }
+        });
+        awaitCondition("the waiter to start", entered::get);
+        join(scheduler.start(gate::countDown)); // needs the only processor
+        join(waiter);
+        assertEquals("done", result.get());
+        assertTrue(kernel.stats().handOffs() >= 1, kernel.stats()::toString);
+        ex.shutdown();
+        assertTrue(ex.awaitTermination(TestSupport.HANG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
     }
 
     @Test

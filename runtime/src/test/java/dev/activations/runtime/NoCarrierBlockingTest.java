@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.activations.kernel.Kernel;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -18,15 +19,17 @@ import java.util.concurrent.locks.Condition;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every runtime wait parks the user thread, never its carrier.
+ * Every runtime wait parks the waiting thread, never its carrier.
  *
  * <p>How: a 1-processor kernel with blocking detection off, so a carrier that blocked would
- * keep the only processor for ever (no hand-off). In each test a user thread waits on one
- * primitive and must be seen PARKED; then a second user thread, which can only run on that
- * same processor, releases it. A primitive that blocked its carrier instead of parking shows
- * as a hang (the hang guard fails with the stack). Covers join, Mutex, Condition, Semaphore,
- * Latch, Channel (receive and send), sleep, timed park, {@code Future.get()},
- * {@code invokeAll} and {@code awaitTermination} called inside a user thread.
+ * keep the only processor for ever (no hand-off). In each test a thread waits on one
+ * primitive and must be seen parked; then a second thread, which can only run on that same
+ * processor, releases it. A wait that blocked its carrier instead of parking shows as a hang
+ * (the hang guard fails with the stack). Covers, in user threads: join, Mutex, Condition,
+ * Semaphore, Latch, Channel (receive and send), sleep and timed park; in Java threads: the
+ * same runtime primitives, and the JDK's {@code Future.get()}, {@code invokeAll} and
+ * {@code awaitTermination} of an Activations executor (in a raw user thread those park the
+ * carrier, the raw kind's documented limit: see {@link KernelBlockingTest}).
  */
 class NoCarrierBlockingTest extends RuntimeTestBase {
 
@@ -46,6 +49,17 @@ class NoCarrierBlockingTest extends RuntimeTestBase {
         UserThread w = TestSupport.startChecked(scheduler, "waiter", failures, waiter);
         awaitParked(w);
         UserThread r = TestSupport.startChecked(scheduler, "releaser", failures, releaser);
+        join(r);
+        join(w);
+        TestSupport.assertNoFailures(failures);
+    }
+
+    /** As {@link #waitThenRelease}, with the waiter and the releaser in Java threads. */
+    private void waitThenReleaseInJavaThreads(TestSupport.Body waiter, TestSupport.Body releaser) {
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread w = TestSupport.startJava(scheduler, "waiter", failures, waiter);
+        TestSupport.awaitWaiting(w);
+        Thread r = TestSupport.startJava(scheduler, "releaser", failures, releaser);
         join(r);
         join(w);
         TestSupport.assertNoFailures(failures);
@@ -160,19 +174,52 @@ class NoCarrierBlockingTest extends RuntimeTestBase {
     }
 
     @Test
-    void futureGetInvokeAllAndAwaitTerminationInsideUserThreads() throws Exception {
+    void runtimePrimitivesParkJavaThreads() {
+        Latch latch = new Latch(1);
+        waitThenReleaseInJavaThreads(latch::await, latch::countDown);
+        Mutex m = new Mutex();
+        Condition c = m.newCondition();
+        AtomicBoolean ready = new AtomicBoolean();
+        waitThenReleaseInJavaThreads(() -> {
+            m.lock();
+            try {
+                while (!ready.get()) {
+                    c.await();
+                }
+            } finally {
+                m.unlock();
+            }
+        }, () -> {
+            m.lock();
+            try {
+                ready.set(true);
+                c.signal();
+            } finally {
+                m.unlock();
+            }
+        });
+        Channel<String> ch = Channel.bounded(1);
+        AtomicReference<String> got = new AtomicReference<>();
+        waitThenReleaseInJavaThreads(() -> got.set(ch.receive()), () -> ch.send("x"));
+        assertEquals("x", got.get());
+        Semaphore sem = new Semaphore(0);
+        waitThenReleaseInJavaThreads(() -> sem.acquire(2), () -> sem.release(2));
+    }
+
+    @Test
+    void futureGetInvokeAllAndAwaitTerminationInsideJavaThreads() throws Exception {
         ExecutorService ex = Activations.newExecutor(scheduler);
-        Latch gate = new Latch(1);
+        CountDownLatch gate = new CountDownLatch(1);
         Future<String> f = ex.submit(() -> {
             gate.await();
             return "done";
         });
         AtomicReference<Object> got = new AtomicReference<>();
-        waitThenRelease(() -> got.set(f.get()), gate::countDown);
+        waitThenReleaseInJavaThreads(() -> got.set(f.get()), gate::countDown);
         assertEquals("done", got.get());
 
-        Latch gate2 = new Latch(1);
-        waitThenRelease(() -> {
+        CountDownLatch gate2 = new CountDownLatch(1);
+        waitThenReleaseInJavaThreads(() -> {
             List<Future<Integer>> all = ex.invokeAll(List.of(() -> {
                 gate2.await();
                 return 1;
@@ -181,13 +228,13 @@ class NoCarrierBlockingTest extends RuntimeTestBase {
         }, gate2::countDown);
         assertEquals(3, got.get());
 
-        Latch gate3 = new Latch(1);
+        CountDownLatch gate3 = new CountDownLatch(1);
         ex.submit(() -> {
             gate3.await();
             return null;
         });
         ex.shutdown();
-        waitThenRelease(() -> got.set(ex.awaitTermination(1, TimeUnit.HOURS)), gate3::countDown);
+        waitThenReleaseInJavaThreads(() -> got.set(ex.awaitTermination(1, TimeUnit.HOURS)), gate3::countDown);
         assertInstanceOf(Boolean.class, got.get());
         assertTrue((Boolean) got.get());
     }

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Nested;
 
 /**
  * Randomised scheduling (issue 6, after Go's shuffled run queues under the race detector):
- * the primitive, thread and executor tests run again with every scheduler they build using
+ * the primitive, thread (both kinds) and executor tests run again with every scheduler they build using
  * {@link Policy#RANDOMIZED}, which picks the next ready thread pseudo-randomly. Code that
  * only worked because of one scheduling order fails here.
  *
@@ -71,6 +71,22 @@ class RandomizedPolicyTest {
 
     @Nested
     class Executors extends ExecutorTest {
+        @Override
+        protected Policy policy() {
+            return Policy.RANDOMIZED;
+        }
+    }
+
+    @Nested
+    class ExecutorParity extends ExecutorParityTest {
+        @Override
+        protected Policy policy() {
+            return Policy.RANDOMIZED;
+        }
+    }
+
+    @Nested
+    class JavaThreadKind extends JavaThreadTest {
         @Override
         protected Policy policy() {
             return Policy.RANDOMIZED;

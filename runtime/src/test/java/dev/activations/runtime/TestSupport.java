@@ -130,7 +130,7 @@ final class TestSupport {
         }
     }
 
-    /** Joins a platform thread with the hang guard. */
+    /** Joins a platform or Java (virtual) thread with the hang guard. */
     static void join(Thread t) {
         try {
             t.join(HANG);
@@ -139,7 +139,7 @@ final class TestSupport {
             throw new AssertionError("interrupted while joining " + t, e);
         }
         if (t.isAlive()) {
-            fail("platform thread " + t.getName() + " did not finish within " + HANG + " (hang): "
+            fail("thread " + t + " did not finish within " + HANG + " (hang): "
                     + Arrays.toString(t.getStackTrace()));
         }
     }
@@ -171,6 +171,51 @@ final class TestSupport {
     /** Waits until {@code t} is parked (it reached a wait and unmounted). */
     static void awaitParked(UserThread t) {
         awaitCondition(() -> t + " to park", () -> t.state() == UserThread.State.PARKED);
+    }
+
+    // ------------------------------------------------------------------ Java threads
+
+    /**
+     * The scheduler whose carrier the caller runs on now, or null (a platform thread, a JDK
+     * virtual thread on the JDK's own scheduler, a Java thread of a closed scheduler finishing
+     * on the common pool). Inside a Java thread of {@code s}: {@code s}. This is how a test
+     * proves that a task ran on one of our carriers, and on which scheduler's.
+     */
+    static Scheduler schedulerHere() {
+        Worker w = Carrier.worker();
+        return w != null ? w.scheduler : null;
+    }
+
+    /** Starts a Java thread of {@code s} that records what it throws in {@code failures}. */
+    static Thread startJava(Scheduler s, String name, List<Throwable> failures, Body body) {
+        return s.ofVirtual().name(name).start(() -> {
+            try {
+                body.run();
+            } catch (Throwable e) {
+                synchronized (failures) {
+                    failures.add(e);
+                }
+            }
+        });
+    }
+
+    /**
+     * Runs {@code body} in a new Java thread of {@code s}, waits for it (hang guard) and
+     * rethrows whatever it threw.
+     */
+    static void inJavaThread(Scheduler s, Body body) {
+        List<Throwable> failures = new ArrayList<>();
+        join(startJava(s, "test-body", failures, body));
+        assertNoFailures(failures);
+    }
+
+    /**
+     * Waits until {@code t} waits (WAITING or TIMED_WAITING: a Java thread parked, sleeping, or
+     * in a JUC wait).
+     */
+    static void awaitWaiting(Thread t) {
+        awaitCondition(() -> t + " to wait, is " + t.getState(),
+                () -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING);
     }
 
     /** Carrier threads of the kernel named {@code kernelName} that are still alive. */
