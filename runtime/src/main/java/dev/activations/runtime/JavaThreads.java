@@ -29,7 +29,7 @@ import java.util.concurrent.Executor;
  *
  * <h2>After close</h2>
  * A closed scheduler has no processors. Its Java threads still alive are not lost: a
- * submission that finds it closing goes to {@link Scheduler#orphan} (the JDK's common pool runs
+ * submission that finds it closing goes to {@link Scheduler#orphan} (platform threads of its own run
  * it, unscheduled by the kernel), and so does every task the closer drains from the queues.
  * The submitter writes its task, then reads {@code closing}; the closer writes {@code closing},
  * then drains: one of the two sees the task.

@@ -9,6 +9,12 @@ import dev.activations.kernel.VirtualProcessor;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -48,7 +54,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread, the JDK's own state CAS before {@code execute}).
  *
  * <p><b>Closing.</b> {@link #close} fails the joiners of user threads still alive; Java threads
- * still alive are moved to the JDK's common pool ({@link #orphan}), so that none is lost and no
+ * still alive are moved to platform threads of their own ({@link #orphan}), so that none is lost and no
  * {@code Thread.join} hangs.
  */
 public final class Scheduler implements Upcalls, AutoCloseable {
@@ -70,6 +76,8 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     private final AtomicBoolean requestOutstanding = new AtomicBoolean();
     private final LiveSet<UserThread> live = new LiveSet<>();
     private volatile TimerService timers;
+    /** Runs Java threads still alive after close ({@link #orphan}); made at the first orphan. */
+    private volatile ExecutorService orphans;
     private volatile boolean closing;
     private volatile String closedReason;
 
@@ -137,9 +145,20 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         return javaUncaught != null ? b.uncaughtExceptionHandler(javaUncaught) : b;
     }
 
-    /** Unnamed Java threads of this scheduler ({@code ofVirtual().factory()}). */
-    public java.util.concurrent.ThreadFactory threadFactory() {
-        return ofVirtual().factory();
+    /**
+     * Unnamed Java threads of this scheduler ({@code ofVirtual().factory()}). Once the scheduler
+     * is closed, {@code newThread} throws {@link RejectedExecutionException} saying why (an
+     * executor over this factory then refuses tasks, as its contract says).
+     */
+    public ThreadFactory threadFactory() {
+        ThreadFactory threads = ofVirtual().factory();
+        return task -> {
+            String r = closedReason;
+            if (r != null) {
+                throw new RejectedExecutionException(r + "; its executors and thread factories accept no more work");
+            }
+            return threads.newThread(task);
+        };
     }
 
     /** Starts a user thread running {@code task} in this scheduler. */
@@ -242,11 +261,35 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
     /**
      * A Java thread of this closed scheduler became ready: it has no processors any more, so the
-     * JDK's common pool runs it to its end, unscheduled by the kernel (a thread must not be lost,
+     * orphan carriers ({@link #orphanCarriers}) run it to its end, unscheduled by the kernel (a thread must not be lost,
      * and its joiners must not hang). Any thread; must not park (see {@link JavaThreads}).
      */
     void orphan(JavaTask t) {
-        java.util.concurrent.ForkJoinPool.commonPool().execute(t.cont);
+        orphanCarriers().execute(t.cont);
+    }
+
+    /**
+     * Carriers for orphans: platform threads made on demand, one per orphan that runs at a time
+     * (so a computing orphan delays no other), gone after a second idle. Not the JDK's common
+     * pool, which has one thread on a 2-core machine and is everybody's.
+     */
+    private ExecutorService orphanCarriers() {
+        ExecutorService e = orphans;
+        if (e == null) {
+            synchronized (registryLock) {
+                e = orphans;
+                if (e == null) {
+                    AtomicInteger n = new AtomicInteger();
+                    e = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                        Thread t = new Thread(r, name + "-orphan-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    orphans = e;
+                }
+            }
+        }
+        return e;
     }
 
     boolean isClosing() {

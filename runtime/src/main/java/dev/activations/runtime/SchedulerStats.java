@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
  * @param kernelBlocks     activationBlocked upcalls (a carrier blocked, its VP handed off)
  * @param spins            times an idle worker started spinning
  * @param inlineJoins      joins that ran their not yet started child inline instead of parking
+ * @param dispatches       threads mounted on a processor, both kinds (a Java thread once per run
+ *                         between two unmounts; a user thread once per resume)
+ * @param javaRuns         of those, runs of Java threads (the JDK's submissions of them)
  */
 public record SchedulerStats(
         String name,
@@ -38,7 +41,9 @@ public record SchedulerStats(
         long preemptRequests,
         long kernelBlocks,
         long spins,
-        long inlineJoins) {
+        long inlineJoins,
+        long dispatches,
+        long javaRuns) {
 
     /**
      * The counters behind a snapshot. LongAdders for events off a worker's carrier; events on a
@@ -57,6 +62,8 @@ public record SchedulerStats(
         final LongAdder kernelBlocks = new LongAdder();
         final LongAdder spins = new LongAdder();
         final LongAdder inlineJoins = new LongAdder();
+        final LongAdder dispatches = new LongAdder();
+        final LongAdder javaRuns = new LongAdder();
 
         /** Folds a leaving worker's carrier-local counts in. Runs on that worker's carrier. */
         void add(Worker w) {
@@ -65,6 +72,8 @@ public record SchedulerStats(
             inlineJoins.add(w.inlineJoins);
             started.add(w.started);
             terminated.add(w.terminated);
+            dispatches.add(w.dispatches);
+            javaRuns.add(w.javaRuns);
         }
 
         /** Live workers' counts are read racily: the snapshot is approximate while they run. */
@@ -74,7 +83,11 @@ public record SchedulerStats(
             long j = inlineJoins.sum();
             long st = started.sum();
             long te = terminated.sum();
+            long d = dispatches.sum();
+            long jr = javaRuns.sum();
             for (Worker w : workers) {
+                d += w.dispatches;
+                jr += w.javaRuns;
                 p += w.parks;
                 y += w.yields;
                 j += w.inlineJoins;
@@ -82,7 +95,7 @@ public record SchedulerStats(
                 te += w.terminated;
             }
             return new SchedulerStats(name, live, ready, workers.length, held, st, te, failed.sum(),
-                    p, y, steals.sum(), preemptions.sum(), preemptRequests.sum(), kernelBlocks.sum(), spins.sum(), j);
+                    p, y, steals.sum(), preemptions.sum(), preemptRequests.sum(), kernelBlocks.sum(), spins.sum(), j, d, jr);
         }
     }
 }

@@ -66,6 +66,7 @@ final class Worker {
     boolean preemptAsked;
     /** Event counts, written by this carrier only; summed racily by stats(). */
     long dispatches;
+    long javaRuns;
     long parks;
     long yields;
     long inlineJoins;
@@ -140,6 +141,7 @@ final class Worker {
     Object run(JavaTask t) {
         current = t;
         dispatches++;
+        javaRuns++;
         act.noteDispatch(t);
         t.cont.run();
         current = null;

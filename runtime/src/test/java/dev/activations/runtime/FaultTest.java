@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.Test;
  *       fail their joiners instead of hanging ({@code join()} already waiting or called later
  *       throws {@link IllegalStateException}), and new user threads are refused; Java threads
  *       (the executor's tasks) are not lost: those still queued, parked or computing finish
- *       off the kernel's carriers (on the JDK's common pool), so their futures complete and
+ *       off the kernel's carriers (on orphan carriers of their own), so their futures complete and
  *       closing the executor does not hang.</li>
  * </ul>
  */
@@ -222,8 +223,9 @@ class FaultTest extends RuntimeTestBase {
             assertNull(f.get(HANG.toSeconds(), TimeUnit.SECONDS), "a queued task ran after all, off the closed kernel's carriers");
         }
         assertNull(spinner.get(HANG.toSeconds(), TimeUnit.SECONDS), "the spinner finished off the closed kernel's carriers");
-        assertNull(ex.submit(TestSupport::schedulerHere).get(HANG.toSeconds(), TimeUnit.SECONDS),
-                "a task submitted after the close runs the same way");
+        RejectedExecutionException refused = assertThrows(RejectedExecutionException.class, () -> ex.submit(TestSupport::schedulerHere),
+                "a task submitted after the close is refused");
+        assertTrue(refused.getMessage().contains("closed"), refused.getMessage());
         assertTimeoutPreemptively(HANG, ex::close, "closing the executor waits for nothing that can never finish");
         assertTrue(ex.isTerminated());
         TestSupport.assertNoCarriersAlive(k.name());

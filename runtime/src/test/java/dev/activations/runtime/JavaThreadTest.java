@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,7 +58,7 @@ import org.junit.jupiter.api.Test;
  *       reaches a Java thread sleeping inside {@code blocking};</li>
  *   <li>closing a scheduler with live Java threads (parked, computing, or blocked in a
  *       bracketed call): they still finish, off our carriers
- *       (orphaned to the JDK's common pool); builders and factories can no longer be taken
+ *       (orphaned to platform threads of their own); builders and factories can no longer be taken
  *       from it, and a builder taken before the close starts threads that run the same way.</li>
  * </ul>
  */
@@ -700,7 +701,7 @@ class JavaThreadTest extends RuntimeTestBase {
     /**
      * Closing the scheduler, or its kernel, while Java threads yield, park and unpark one
      * another on both processors: every one of them still finishes (a thread lost between our
-     * queues and the common pool would hang its join). Ten rounds, each closing at a different
+     * queues would hang its join). Ten rounds, each closing at a different
      * point.
      */
     @org.junit.jupiter.params.ParameterizedTest
@@ -740,7 +741,7 @@ class JavaThreadTest extends RuntimeTestBase {
     }
 
     @Test
-    void aBuilderTakenBeforeTheCloseStartsThreadsThatRunOffOurCarriers() {
+    void aBuilderTakenBeforeTheCloseStartsThreadsThatRunOffOurCarriersAndAFactoryRefuses() {
         Scheduler s = newScheduler("closed", 5);
         Thread.Builder.OfVirtual builder = s.ofVirtual().name("late");
         ThreadFactory factory = s.threadFactory();
@@ -748,21 +749,19 @@ class JavaThreadTest extends RuntimeTestBase {
         AtomicReference<Scheduler> ranOn = new AtomicReference<>(s);
         Thread late = builder.start(() -> ranOn.set(schedulerHere()));
         join(late);
-        assertNull(ranOn.get(), "a thread started on a closed scheduler runs, unscheduled by the kernel (common pool)");
-        AtomicBoolean fromFactory = new AtomicBoolean();
-        Thread t = factory.newThread(() -> fromFactory.set(true));
-        t.start();
-        join(t);
-        assertTrue(fromFactory.get(), "so does a thread of a factory taken before the close");
+        assertNull(ranOn.get(), "a thread started from a JDK builder of a closed scheduler runs, unscheduled by the kernel");
+        RejectedExecutionException refused = assertThrows(RejectedExecutionException.class, () -> factory.newThread(() -> { }));
+        assertTrue(refused.getMessage().contains("closed"), refused.getMessage());
     }
 
     @Test
-    void anExecutorOverAClosedKernelRunsItsTasksOffOurCarriers() throws Exception {
+    void anExecutorOverAClosedKernelRefusesNewTasksAndStillTerminates() throws Exception {
         Scheduler s = schedulerOn(1, policy(), true);
         ExecutorService ex = Activations.newExecutor(s);
         assertSame(s, ex.submit(TestSupport::schedulerHere).get());
         s.kernel().close();
-        assertNull(ex.submit(TestSupport::schedulerHere).get(), "after the kernel closed, a new task runs off our carriers");
+        assertThrows(RejectedExecutionException.class, () -> ex.submit(TestSupport::schedulerHere),
+                "after the kernel closed, the executor refuses new tasks, as the ExecutorService contract allows");
         ex.close();
         assertTrue(ex.isTerminated());
     }

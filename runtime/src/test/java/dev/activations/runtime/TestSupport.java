@@ -178,7 +178,7 @@ final class TestSupport {
     /**
      * The scheduler whose carrier the caller runs on now, or null (a platform thread, a JDK
      * virtual thread on the JDK's own scheduler, a Java thread of a closed scheduler finishing
-     * on the common pool). Inside a Java thread of {@code s}: {@code s}. This is how a test
+     * on orphan carriers). Inside a Java thread of {@code s}: {@code s}. This is how a test
      * proves that a task ran on one of our carriers, and on which scheduler's.
      */
     static Scheduler schedulerHere() {
