@@ -24,7 +24,10 @@ import org.jctools.queues.atomic.SpmcAtomicArrayQueue;
  * Check the signal word; take the next thread from the policy; if none, spin briefly (at most
  * half the workers spin, Agrona {@link BackoffIdleStrategy}), then report the VP idle to the
  * kernel ({@code processorIdle}), which may keep it (work was requested meanwhile) or take it.
- * Run the thread until it unmounts, then act on why it did (park, yield, stop, end).
+ * Run the strand until it unmounts ({@link Strand#runOn}): a user thread, then act on why it
+ * did (park, yield, stop, end); a Java thread, nothing to act on (the JDK re-submits it when it
+ * is ready again). Either way the loop's next signal check is a safepoint, so a processor the
+ * kernel wants back is given up at the latest when the strand it runs unmounts or ends.
  *
  * <h2>Fields</h2>
  * {@code current}, {@code tick}, {@code ring} producer side, {@code spawns} owner end: this
