@@ -16,12 +16,16 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 
 /**
- * The executor facade: {@code execute} racing {@code shutdown}. An accepted task runs exactly
- * once (shutdown lets accepted tasks finish); a refused one gets
+ * The executor facade: {@code execute} racing {@code shutdown}. The executor is the JDK's
+ * thread-per-task executor over our Java threads: an accepted task has its own thread, already
+ * started, and runs exactly once (shutdown lets accepted tasks finish); a refused one gets
  * {@link RejectedExecutionException} and never runs; the executor terminates after the last
  * accepted task, whichever of the two finishes last.
  *
  * <p>Result: accepted (1) or rejected (0), runs, terminated within 5 s (1), scheduler errors (0).
+ *
+ * <p>Fails if: an accepted task's Java thread is lost (e.g. {@code JavaThreads.submit}'s
+ * external branch without {@code s.signalWork()}): "1, 0, 0, 0".
  *
  * <p>Run just this test: {@code java -jar stress-tests/target/jcstress.jar -t Executor_ExecuteVsShutdown}
  */

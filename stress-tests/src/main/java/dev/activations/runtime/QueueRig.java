@@ -16,11 +16,13 @@ import java.util.List;
  * attached to a kernel that never gives it a processor; the workers are registered the way
  * {@code Scheduler.runWorker} registers real ones, and their activations are never started.
  * The queued "threads" come from {@link #POOL}, unstarted user threads that only serve as
- * identities: a thread may sit in the queues of many rigs at once.
+ * identities, or from {@link #JAVA_POOL}, Java-thread submissions ({@link JavaTask}) whose
+ * {@code runContinuation} is never run: a strand may sit in the queues of many rigs at once.
  *
  * <p>{@link #account} drains everything left (hand-off slots, spawn deques, rings, the global
  * queue) after the race, adds what the actors took, and reports how many threads were lost or
- * duplicated; its {@link SpawnDeque} form does the same for a bare deque.
+ * duplicated ({@link #accountJava} for the Java pool); its {@link SpawnDeque} form does the
+ * same for a bare deque.
  * {@link #close} detaches the rig's scheduler.
  */
 final class QueueRig {
@@ -32,11 +34,22 @@ final class QueueRig {
     private static final Scheduler POOL_SCHEDULER = Scheduler.builder().kernel(KERNEL).name("pool").build();
     /** More than a ring holds, so overflow to the global queue can be tested. */
     static final UserThread[] POOL = new UserThread[2 * WorkStealingQueues.RING_CAPACITY + 8];
+    /**
+     * Java-thread submissions as {@code JavaThreads} makes them (one per {@code execute}); their
+     * {@code runContinuation} stand-ins are never run.
+     */
+    static final JavaTask[] JAVA_POOL = new JavaTask[8];
     private static final MethodHandle REGISTER;
 
     static {
         for (int i = 0; i < POOL.length; i++) {
             POOL[i] = POOL_SCHEDULER.thread().name("t" + i).unstarted(() -> { });
+        }
+        for (int i = 0; i < JAVA_POOL.length; i++) {
+            String name = "runContinuation-" + i;
+            JAVA_POOL[i] = new JavaTask(() -> {
+                throw new IllegalStateException(name + " is an identity only and must never run");
+            }, UserThread.NORM_PRIORITY);
         }
         try {
             REGISTER = MethodHandles.privateLookupIn(Scheduler.class, MethodHandles.lookup())
@@ -72,17 +85,34 @@ final class QueueRig {
         return POOL[i];
     }
 
-    static int index(UserThread t) {
-        return (int) (t.id() - POOL[0].id());
+    static JavaTask j(int i) {
+        return JAVA_POOL[i];
+    }
+
+    static int index(Strand t) {
+        return t instanceof UserThread u ? (int) (u.id() - POOL[0].id()) : -1;
+    }
+
+    /** Index of {@code t} in {@code pool}, or -1. */
+    private static int index(Strand[] pool, Strand t) {
+        if (pool == POOL) {
+            return index(t);
+        }
+        for (int i = 0; i < pool.length; i++) {
+            if (pool[i] == t) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**
      * Drains every queue of this rig into a list (single-threaded, after the race): the owner
      * takes until nothing is left anywhere, stealing the thief's ring and slot on its last chance.
      */
-    List<UserThread> drain() {
-        List<UserThread> left = new ArrayList<>();
-        UserThread t;
+    List<Strand> drain() {
+        List<Strand> left = new ArrayList<>();
+        Strand t;
         while ((t = queues.next(owner, true)) != null) {
             left.add(t);
         }
@@ -94,35 +124,42 @@ final class QueueRig {
      * plus what is still queued. Returns {@code 100 * lost + duplicated + 10_000 * strangers};
      * 0 when every thread is accounted for exactly once. Closes the rig.
      */
-    int account(int n, UserThread... taken) {
-        List<UserThread> all = drain();
+    int account(int n, Strand... taken) {
+        List<Strand> all = drain();
         close();
-        return tally(n, all, taken);
+        return tally(POOL, n, all, taken);
+    }
+
+    /** {@link #account} for Java-thread submissions {@code JAVA_POOL[0..n-1]}. Closes the rig. */
+    int accountJava(int n, Strand... taken) {
+        List<Strand> all = drain();
+        close();
+        return tally(JAVA_POOL, n, all, taken);
     }
 
     /**
      * The same accounting for a bare {@link SpawnDeque}: pops what is left (single-threaded,
      * after the race, so a null pop means empty) and adds {@code taken}.
      */
-    static int account(SpawnDeque deque, int n, UserThread... taken) {
-        List<UserThread> all = new ArrayList<>();
-        UserThread t;
+    static int account(SpawnDeque deque, int n, Strand... taken) {
+        List<Strand> all = new ArrayList<>();
+        Strand t;
         while ((t = deque.pop()) != null) {
             all.add(t);
         }
-        return tally(n, all, taken);
+        return tally(POOL, n, all, taken);
     }
 
-    private static int tally(int n, List<UserThread> all, UserThread... taken) {
-        int[] seen = new int[POOL.length];
+    private static int tally(Strand[] pool, int n, List<Strand> all, Strand... taken) {
+        int[] seen = new int[pool.length];
         int strangers = 0;
-        for (UserThread t : taken) {
+        for (Strand t : taken) {
             if (t != null) {
                 all.add(t);
             }
         }
-        for (UserThread t : all) {
-            int i = index(t);
+        for (Strand t : all) {
+            int i = index(pool, t);
             if (i < 0 || i >= n) {
                 strangers++;
             } else {

@@ -29,8 +29,8 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @State
 public class SpawnDeque_PopVsSteal {
     final SpawnDeque deque = new SpawnDeque();
-    UserThread popped;
-    UserThread stolen;
+    Strand popped;
+    Strand stolen;
 
     {
         deque.push(QueueRig.t(0));

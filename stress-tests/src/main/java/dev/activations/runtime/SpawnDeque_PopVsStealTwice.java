@@ -32,9 +32,9 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @State
 public class SpawnDeque_PopVsStealTwice {
     final SpawnDeque deque = new SpawnDeque();
-    UserThread popped;
-    UserThread stolen1;
-    UserThread stolen2;
+    Strand popped;
+    Strand stolen1;
+    Strand stolen2;
 
     {
         deque.push(QueueRig.t(0));

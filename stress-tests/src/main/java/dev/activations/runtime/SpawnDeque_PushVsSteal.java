@@ -28,8 +28,8 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @State
 public class SpawnDeque_PushVsSteal {
     final SpawnDeque deque = new SpawnDeque();
-    UserThread stolen1;
-    UserThread stolen2;
+    Strand stolen1;
+    Strand stolen2;
 
     @Actor
     public void owner() {

@@ -27,10 +27,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @State
 public class SpawnDeque_StealVsSteal {
     final SpawnDeque deque = new SpawnDeque();
-    UserThread a1;
-    UserThread a2;
-    UserThread b1;
-    UserThread b2;
+    Strand a1;
+    Strand a2;
+    Strand b1;
+    Strand b2;
 
     {
         deque.push(QueueRig.t(0));

@@ -32,9 +32,9 @@ import org.openjdk.jcstress.infra.results.III_Result;
 public class SpawnDeque_WrapAroundVsSteal {
     static final int C = SpawnDeque.CAPACITY;
     final SpawnDeque deque = new SpawnDeque();
-    UserThread popped;
-    UserThread stolen1;
-    UserThread stolen2;
+    Strand popped;
+    Strand stolen1;
+    Strand stolen2;
 
     {
         for (int i = 0; i < C; i++) {
@@ -62,7 +62,7 @@ public class SpawnDeque_WrapAroundVsSteal {
         r.r2 = popped == null ? -1 : QueueRig.index(popped) - (C - 1);
         r.r3 = (stolen1 != null ? 1 : 0) + (stolen2 != null ? 1 : 0);
         // threads 0..C-2 were taken in setup: count them as taken so only C-1 and C are in question
-        UserThread[] taken = new UserThread[C + 2];
+        Strand[] taken = new Strand[C + 2];
         for (int i = 0; i < C - 1; i++) {
             taken[i] = QueueRig.t(i);
         }

@@ -10,12 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>jcstress runs millions of iterations per test, so nothing here is created per iteration:
  * one {@link Kernel} with two processors (the machine has two cores), one {@link Scheduler} on
  * it and a second one, {@link #OTHER}, for cross-scheduler tests; built on first use and never
- * closed (their carriers are daemon threads). Every test creates its user threads unstarted in
- * its {@code @State} constructor, starts them in an actor and joins them in the arbiter with
- * {@link #finished}.
+ * closed (their carriers are daemon threads). Every test creates its user threads (or Java
+ * threads: {@code SCHEDULER.ofVirtual().unstarted(...)}) unstarted in its {@code @State}
+ * constructor, starts them in an actor and joins them in the arbiter with {@link #finished}.
  *
  * <p>{@link #errors()} counts what must never happen anywhere in the scheduler while a test
- * runs: an exception escaping a user thread or an upcall (a thread run twice, a continuation
+ * runs: an exception escaping a user thread, a Java thread or an upcall (a thread run twice, a continuation
  * mounted on two carriers, an impossible state). Tests report it as an outcome, so a corrupted
  * scheduler fails the test even when the property it checks happened to look right.
  */
@@ -62,10 +62,13 @@ final class StressRuntime {
     private StressRuntime() {
     }
 
-    /** Counts and prints an exception that escaped a user thread (tests with a scheduler of their own use it too). */
-    static void uncaught(Thread carrier, Throwable e) {
+    /**
+     * Counts and prints an exception that escaped a user thread or a Java thread (tests with a
+     * scheduler of their own use it too). For a Java thread {@code thread} is the thread itself.
+     */
+    static void uncaught(Thread thread, Throwable e) {
         UNCAUGHT.incrementAndGet();
-        System.err.println("user thread failed on " + carrier.getName() + ": " + e);
+        System.err.println("thread failed on " + thread + ": " + e);
         e.printStackTrace();
     }
 
@@ -78,6 +81,26 @@ final class StressRuntime {
     static boolean finished(UserThread t) {
         try {
             return t.join(LOST_AFTER);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Joins Java thread {@code t} for at most {@link #LOST_AFTER} in all, waiting first for
+     * someone to start it; true if it terminated.
+     */
+    static boolean finished(Thread t) {
+        long deadline = System.nanoTime() + LOST_AFTER.toNanos();
+        try {
+            while (t.getState() == Thread.State.NEW) {
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+                Thread.sleep(1);
+            }
+            return t.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -27,10 +27,10 @@ import org.openjdk.jcstress.infra.results.II_Result;
 public class WorkStealingQueues_GlobalBatch {
     static final int N = 40;
     final QueueRig rig = new QueueRig(true);
-    UserThread a1;
-    UserThread a2;
-    UserThread b1;
-    UserThread b2;
+    Strand a1;
+    Strand a2;
+    Strand b1;
+    Strand b2;
 
     {
         for (int i = 0; i < N; i++) {

@@ -28,8 +28,8 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @State
 public class WorkStealingQueues_HandOffVsLastChanceSteal {
     final QueueRig rig = new QueueRig(true);
-    UserThread stolen1;
-    UserThread stolen2;
+    Strand stolen1;
+    Strand stolen2;
 
     {
         rig.queues.pushWoken(rig.owner, QueueRig.t(0));

@@ -31,8 +31,8 @@ import org.openjdk.jcstress.infra.results.III_Result;
 public class WorkStealingQueues_JoinUnpushVsSteal {
     final QueueRig rig = new QueueRig(true);
     boolean ownerTook;
-    UserThread stolen1;
-    UserThread stolen2;
+    Strand stolen1;
+    Strand stolen2;
 
     {
         rig.queues.pushNew(rig.owner, QueueRig.t(0));

@@ -30,8 +30,8 @@ import org.openjdk.jcstress.infra.results.II_Result;
 public class WorkStealingQueues_OverflowVsSteal {
     static final int FILL = WorkStealingQueues.RING_CAPACITY - 1;
     final QueueRig rig = new QueueRig(true);
-    UserThread ownerHas;
-    UserThread thiefHas;
+    Strand ownerHas;
+    Strand thiefHas;
 
     {
         for (int i = 0; i < FILL; i++) {

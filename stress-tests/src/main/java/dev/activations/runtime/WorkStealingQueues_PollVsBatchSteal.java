@@ -29,8 +29,8 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @State
 public class WorkStealingQueues_PollVsBatchSteal {
     final QueueRig rig = new QueueRig(true);
-    UserThread ownerHas;
-    UserThread thiefHas;
+    Strand ownerHas;
+    Strand thiefHas;
     int thiefBatch;
 
     {
@@ -41,7 +41,7 @@ public class WorkStealingQueues_PollVsBatchSteal {
 
     @Actor
     public void owner() {
-        UserThread a = rig.queues.next(rig.owner, false);
+        Strand a = rig.queues.next(rig.owner, false);
         if (a != null) {
             rig.queues.pushYielded(rig.owner, a);
         }

@@ -31,8 +31,8 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @State
 public class Worker_TakeNextVsStealNext {
     final QueueRig rig = new QueueRig(false);
-    UserThread ownerHas;
-    UserThread thiefHas;
+    Strand ownerHas;
+    Strand thiefHas;
 
     {
         rig.queues.pushWoken(rig.owner, QueueRig.t(0));
