@@ -27,9 +27,10 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * what a fork-then-compute pattern ({@code Thread.ofVirtual().start(left); right.run();
  * join}) meets on every level: the halves run one after the other.
  *
- * <p>Status: FAILS on the current runtime (quick mode: 148 of 278 samples starved), so the CI
- * subset of {@code mvn verify} leaves it out (stress-tests/pom.xml, {@code jcstress.ci.args});
- * put it back with the fix. Checked fix: {@code JavaThreads.submit}'s mounted branch calls
+ * <p>Status: FAILS on the current runtime (quick mode, all configurations: 165 of 173 samples
+ * starved; the others ran only because the other processor was still spinning and stole B on
+ * its last chance), so the CI subset of {@code mvn verify} leaves it out (stress-tests/pom.xml,
+ * {@code jcstress.ci.args}); put it back with the fix. Checked fix: {@code JavaThreads.submit}'s mounted branch calls
  * {@code s.signalWork()} whether or not {@code pushHandOff} displaced a thread (cheap when a
  * worker spins or every processor is busy): 0 of 110,649 samples starved.
  *
