@@ -20,9 +20,15 @@ import java.util.concurrent.Executor;
  *       worker's ring, behind what is already ready (a yield lets others run).</li>
  *   <li>A Java thread mounted on a carrier of this scheduler, starting or unparking another
  *       (the JDK calls {@code execute} with the submitter pinned, so this must not park or
- *       yield; it does neither): the worker's hand-off slot, run when the submitter unmounts;
- *       a ping-pong stays on one processor. A thread displaced from the slot (a fan-out of
- *       starts or unparks) goes to the ring, and then other processors are woken at once.</li>
+ *       yield; it does neither): the worker's hand-off slot, run when the submitter unmounts,
+ *       so a ping-pong stays on one processor; a thread displaced from the slot (a fan-out of
+ *       starts or unparks) goes to the ring. Other processors are woken at once all the same
+ *       ({@link Scheduler#signalWork}; free when every processor is busy or one spins): the JDK
+ *       does not say whether this is a start or an unpark, and a submitter that goes on
+ *       computing must not keep the new thread waiting (jcstress
+ *       {@code JavaThreads_StartedRunsWhileStarterComputes}: it starved while an idle
+ *       processor slept, when only a displacement woke one). A woken processor takes the slot
+ *       of a busy one on its last look before it gives up.</li>
  *   <li>Anything else (a platform thread, the JDK's timer and unblocker threads, another
  *       scheduler's carrier): the global queue, then {@link Scheduler#signalWork}.</li>
  * </ul>
@@ -87,9 +93,8 @@ final class JavaThreads {
         if (mounted instanceof JavaTask own && own.cont == t.cont) {
             queues.pushYielded(w, t);
         } else if (mounted != null) {
-            if (queues.pushHandOff(w, t)) {
-                s.signalWork();
-            }
+            queues.pushHandOff(w, t);
+            s.signalWork(); // now: we cannot tell a start from an unpark, and the submitter may compute on
         } else {
             queues.pushExternal(t);
             s.signalWork();

@@ -220,14 +220,18 @@ final class Worker {
             }
         }
         while (true) {
-            // Not spinning any more (decrement was a full fence); re-check before sleeping, so a
-            // producer that saw spinning > 0 and did not wake anyone is never missed.
-            if ((t = queues.next(this, true)) != null) {
-                return t;
-            }
+            // Not spinning any more (decrement was a full fence), and counted idle (another full
+            // fence) before the last look at the queues: a producer queues, then reads spinning and
+            // idleWorkers (signalWork). Either this look sees its work, or it sees this worker idle
+            // and requests a processor, which keeps processorIdle from sleeping. (Counting idle
+            // after the look left a window in which a producer saw every processor busy and asked
+            // for nothing, while this worker went to sleep.)
             scheduler.idleWorkers.incrementAndGet();
             boolean keep;
             try {
+                if ((t = queues.next(this, true)) != null) {
+                    return t;
+                }
                 keep = scheduler.space().processorIdle(vp);
             } finally {
                 scheduler.idleWorkers.decrementAndGet();

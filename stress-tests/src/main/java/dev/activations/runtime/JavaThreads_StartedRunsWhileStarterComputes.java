@@ -19,20 +19,15 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * one while A spins, as it does with the JDK's own scheduler (and as DESIGN.md §4 and the
  * {@code Scheduler} overview promise: "a thread started by a user thread signals at once").
  *
- * <p>How it goes wrong: the JDK calls our executor with A mounted, {@code JavaThreads.submit}
- * puts B in A's worker's hand-off slot; {@code WorkStealingQueues.pushHandOff} returns false
- * when the slot was empty, so nobody calls {@code Scheduler.signalWork}; the other processor,
- * idle in the kernel, is never woken, and thieves take a running carrier's slot only on their
- * last chance before going idle. B runs when A unmounts, i.e. after A's spin gave up. This is
- * what a fork-then-compute pattern ({@code Thread.ofVirtual().start(left); right.run();
- * join}) meets on every level: the halves run one after the other.
- *
- * <p>Status: FAILS on the current runtime (quick mode, all configurations: 165 of 173 samples
- * starved; the others ran only because the other processor was still spinning and stole B on
- * its last chance), so the CI subset of {@code mvn verify} leaves it out (stress-tests/pom.xml,
- * {@code jcstress.ci.args}); put it back with the fix. Checked fix: {@code JavaThreads.submit}'s mounted branch calls
- * {@code s.signalWork()} whether or not {@code pushHandOff} displaced a thread (cheap when a
- * worker spins or every processor is busy): 0 of 110,649 samples starved.
+ * <p>How it went wrong (the bug this test found, now fixed): the JDK calls our executor with A
+ * mounted, {@code JavaThreads.submit} put B in A's worker's hand-off slot and woke another
+ * processor only when that displaced a thread; the other processor, idle in the kernel, was
+ * never woken, and thieves take a running carrier's slot only on their last chance before going
+ * idle. B ran when A unmounted, i.e. after A's spin gave up (quick mode, all configurations:
+ * 165 of 173 samples starved). A fork-then-compute pattern ({@code Thread.ofVirtual().start(left);
+ * right.run(); join}) met this on every level: the halves ran one after the other. Mutation that
+ * fails it: in {@code JavaThreads.submit}'s mounted branch, call {@code signalWork()} only when
+ * {@code pushHandOff} returns true (it displaced a thread).
  *
  * <p>Result: B ran while A was still spinning (1) or only after A gave up (0); A and B
  * finished within 5 s of that (1); scheduler errors (0).
