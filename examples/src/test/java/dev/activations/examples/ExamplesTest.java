@@ -44,6 +44,11 @@ class ExamplesTest {
     }
 
     @Test
+    void shares() throws Exception {
+        assertEquals(List.of("processor time big : small = about 3 : 1"), run(SharesExample::main));
+    }
+
+    @Test
     void httpServer() throws Exception {
         assertEquals(List.of("200 hello from Activations"), run(HttpServerExample::main));
     }
