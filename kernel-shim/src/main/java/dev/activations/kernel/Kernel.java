@@ -115,6 +115,8 @@ public final class Kernel implements AutoCloseable {
     private final LongAdder refusedHandOffCount = new LongAdder();
     private final LongAdder preemptionCount = new LongAdder();
     private final LongAdder affinityFailureCount = new LongAdder();
+    /** Hand-off latencies: see {@link HandOffClock}. */
+    final HandOffClock handOffs = new HandOffClock();
 
     private Kernel(Builder b, boolean shared) {
         this.name = b.name != null ? b.name : "kernel-" + KERNELS.incrementAndGet();
@@ -243,6 +245,14 @@ public final class Kernel implements AutoCloseable {
                     activationUnblockedCount.sum(), handOffCount.sum(), refusedHandOffCount.sum(),
                     preemptionCount.sum(), affinityFailureCount.sum(), List.copyOf(ss));
         }
+    }
+
+    /**
+     * The hand-off latencies recorded since the kernel was built (racy snapshot: see
+     * {@link LatencyHistogram}); {@link HandOffStats#minus} gives those of an interval.
+     */
+    public HandOffStats handOffStats() {
+        return handOffs.snapshot();
     }
 
     /**
@@ -464,6 +474,9 @@ public final class Kernel implements AutoCloseable {
         a.assignment = null;
         while (next != null) {
             Object stopped = deliver(a, next);
+            if (a.handOffPending) {
+                handOffs.notRun(a); // the upcall returned before running any thread
+            }
             next = upcallReturned(a, stopped);
             if (next == null) {
                 next = awaitAssignment(a);
@@ -485,7 +498,8 @@ public final class Kernel implements AutoCloseable {
             }
             activationBlockedCount.increment();
             s.blocked.increment();
-            KernelEvents.activationBlocked(this, s, as.vp(), as.blocked(), as.blockedThread());
+            KernelEvents.activationBlocked(this, s, as.vp(), as.blocked(), as.blockedThread(), a.handOffBracketed,
+                    a.handOffAt - a.handOffSince);
             return s.upcalls().activationBlocked(as.vp(), as.blocked(), as.blockedThread());
         } catch (RuntimeException | Error e) {
             s.upcallFailures.increment();
@@ -657,6 +671,7 @@ public final class Kernel implements AutoCloseable {
             blockedNow++;
             handOffCount.increment();
             Activation b = spares.isEmpty() ? newActivation() : spares.pop();
+            handOffs.handedOff(a, b, expected == Activation.IN_KERNEL, a.blockedAt);
             vp.holder = b;
             b.processor = vp;
             b.space = s;

@@ -124,6 +124,9 @@ final class Worker {
 
     /** Runs user thread {@code t} from the loop until it unmounts ({@link UserThread#runOn}). */
     Object run(UserThread t) {
+        if (t.stoppedOnRevoke) {
+            resumed(t);
+        }
         mount(t);
         t.fiber.run();
         current = null;
@@ -138,12 +141,21 @@ final class Worker {
      * next signal check is the safepoint every unmount gives.
      */
     Object run(JavaTask t) {
+        if (t.stoppedOnRevoke) {
+            resumed(t);
+        }
         current = t;
         dispatches++;
         act.noteDispatch(t);
         t.cont.run();
         current = null;
         return null;
+    }
+
+    /** {@code t} stopped after a revoked blocking call and runs again now: one sample for the kernel's HandOffStats. */
+    private void resumed(Strand t) {
+        t.stoppedOnRevoke = false;
+        act.noteResumed(t.stoppedAt);
     }
 
     /** Makes {@code t} the thread running on this carrier (the worker loop, or a join run inline). */
@@ -183,6 +195,9 @@ final class Worker {
                 yields++;
             }
             case UserThread.Y_PREEMPT, UserThread.Y_REVOKED -> {
+                if (t.yieldReason == UserThread.Y_REVOKED) {
+                    t.noteRevokedStop(); // unmounted for good: time its wait to run again
+                }
                 t.setState(UserThread.RUNNABLE);
                 return t; // the kernel delivers processorPreempted / activationUnblocked with it
             }
