@@ -15,13 +15,16 @@ import java.util.concurrent.atomic.LongAdder;
  *                           a pause voided the suspicion): the call began after the sample before
  *                           that one and before the sample after it (+-1 monitorInterval)
  *   handOffAt  Kernel.handOff, after the CAS to BLOCKED (the same instant as blockedAt)
+ *   upcall     Kernel.deliver on the new activation, before activationBlocked: the spare
+ *              carrier has been woken (or started) and scheduled by the OS
  *   dispatch   Activation.noteDispatch on the new activation: its first thread
  *   stoppedAt  the scheduler, when a thread honours REVOKED (it stops on the carrier whose call
  *              returned: at once after a failed exitKernel, at the next safepoint otherwise)
  *   resumed    the scheduler, when it next dispatches that thread: Activation.noteResumed
  * </pre>
  * A hand-off records {@code dispatch - since} (bracketed or unbracketed), its detection part
- * {@code handOffAt - since} and its transit {@code dispatch - handOffAt}. If the new activation
+ * {@code handOffAt - since}, its transit {@code dispatch - handOffAt} and the transit's first
+ * part, the wake-up {@code upcall - handOffAt}. If the new activation
  * finds nothing to run (it notes itself idle, or its upcall returns, before any dispatch) the
  * hand-off counts in {@code notRun} instead: no thread was waiting for that processor.
  *
@@ -36,7 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <h2>Cost</h2>
  * Timestamps and recording happen only on the hand-off path: the monitor's hand-off, the new
- * activation's first dispatch, a thread's stop after a revoked call and its next dispatch. The
+ * activation's upcall and first dispatch, a thread's stop after a revoked call and its next dispatch. The
  * fast path pays one read and a branch never taken: {@code handOffPending} in
  * {@code noteDispatch}/{@code noteIdle} (a field of the carrier's own activation, next to the
  * dispatch counter {@code noteDispatch} already writes), and the scheduler's check of the
@@ -54,6 +57,7 @@ final class HandOffClock {
     private final LatencyHistogram unbracketed = new LatencyHistogram();
     private final LatencyHistogram unbracketedDetection = new LatencyHistogram();
     private final LatencyHistogram transit = new LatencyHistogram();
+    private final LatencyHistogram wakeUp = new LatencyHistogram();
     private final LatencyHistogram resumed = new LatencyHistogram();
     private final LongAdder notRun = new LongAdder();
 
@@ -67,6 +71,11 @@ final class HandOffClock {
         fresh.handOffAt = now;
         fresh.handOffBracketed = isBracketed;
         fresh.handOffPending = true; // last: see the class comment
+    }
+
+    /** {@code a} starts its {@code activationBlocked} upcall after a hand-off. Runs on {@code a}. */
+    void upcallStarted(Activation a) {
+        wakeUp.record(System.nanoTime() - a.handOffAt);
     }
 
     /** {@code a}'s first dispatch after a hand-off. Runs on {@code a}. */
@@ -98,6 +107,6 @@ final class HandOffClock {
 
     HandOffStats snapshot() {
         return new HandOffStats(bracketed.snapshot(), bracketedDetection.snapshot(), unbracketed.snapshot(),
-                unbracketedDetection.snapshot(), transit.snapshot(), resumed.snapshot(), notRun.sum());
+                unbracketedDetection.snapshot(), transit.snapshot(), wakeUp.snapshot(), resumed.snapshot(), notRun.sum());
     }
 }

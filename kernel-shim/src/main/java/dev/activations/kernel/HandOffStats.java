@@ -21,6 +21,10 @@ package dev.activations.kernel;
  * @param transit              the monitor's hand-off to the first dispatch on the new
  *                             activation (waking a spare carrier, the {@code activationBlocked}
  *                             upcall, the scheduler finding a thread), both kinds
+ * @param wakeUp               the first part of {@code transit}: the hand-off to the new activation
+ *                             starting its upcall (the OS waking and scheduling a spare carrier,
+ *                             or starting a new one); the rest is the upcall and the scheduler
+ *                             finding a thread
  * @param resumed              a thread stopped after its blocking call returned on a carrier whose
  *                             processor had been handed off, to its next dispatch on a processor
  *                             (reported by the scheduler: {@link Activation#noteResumed})
@@ -34,6 +38,7 @@ public record HandOffStats(
         LatencyHistogram.Snapshot unbracketed,
         LatencyHistogram.Snapshot unbracketedDetection,
         LatencyHistogram.Snapshot transit,
+        LatencyHistogram.Snapshot wakeUp,
         LatencyHistogram.Snapshot resumed,
         long notRun) {
 
@@ -41,6 +46,7 @@ public record HandOffStats(
     public HandOffStats minus(HandOffStats earlier) {
         return new HandOffStats(bracketed.minus(earlier.bracketed), bracketedDetection.minus(earlier.bracketedDetection),
                 unbracketed.minus(earlier.unbracketed), unbracketedDetection.minus(earlier.unbracketedDetection),
-                transit.minus(earlier.transit), resumed.minus(earlier.resumed), notRun - earlier.notRun);
+                transit.minus(earlier.transit), wakeUp.minus(earlier.wakeUp), resumed.minus(earlier.resumed),
+                notRun - earlier.notRun);
     }
 }

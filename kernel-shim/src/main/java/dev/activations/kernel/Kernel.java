@@ -496,6 +496,9 @@ public final class Kernel implements AutoCloseable {
                 KernelEvents.processorAdded(this, s, as.vp());
                 return s.upcalls().processorAdded(as.vp());
             }
+            if (a.handOffPending) {
+                handOffs.upcallStarted(a);
+            }
             activationBlockedCount.increment();
             s.blocked.increment();
             KernelEvents.activationBlocked(this, s, as.vp(), as.blocked(), as.blockedThread(), a.handOffBracketed,

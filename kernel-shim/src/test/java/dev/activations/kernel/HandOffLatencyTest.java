@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
  * latency sample of its kind, whose parts are ordered as the protocol orders the events
  * (entering the kernel, or the monitor's last clean sample; then the hand-off, no earlier than
  * {@code blockedAfter} or two monitor samples later; then the first dispatch on the new
- * activation), and that all fit inside the test's own clock readings around them. A hand-off
- * whose new activation finds nothing to run records no latency but counts in {@code notRun}.
- * The other item is a short one that ends at once, so no CPU-bound work can be handed off
+ * activation, whose wake-up is part of the transit), and that all fit inside the test's own
+ * clock readings around them. A hand-off whose new activation finds nothing to run records no
+ * latency (only its wake-up) but counts in {@code notRun}. The other item is a short one that ends at once, so no CPU-bound work can be handed off
  * spuriously and the counts are exact.
  */
 class HandOffLatencyTest {
@@ -65,6 +65,9 @@ class HandOffLatencyTest {
                 assertTrue(detection >= BLOCKED_AFTER.toNanos(),
                         "handed off no earlier than blockedAfter after enterKernel: " + detection + " ns; " + state.get());
                 assertTrue(total >= detection, "the total covers its detection: " + state.get());
+                long transit = total - detection; // exact: both are single samples
+                assertTrue(h.wakeUp().percentile(0) <= transit + transit / 16 + 1, // read back at most 1/16 high
+                        "the wake-up is part of the transit: " + state.get());
                 assertTrue(total <= afterSnapshot - beforeEnter.get(),
                         "inside the test's own readings around it (" + (afterSnapshot - beforeEnter.get()) + " ns): " + state.get());
             } finally {
@@ -154,6 +157,7 @@ class HandOffLatencyTest {
                 assertEquals(1, s.count(Blocked.class), state.get());
                 assertEquals(0, h.bracketed().count(), "nothing ran, so no latency: " + state.get());
                 assertEquals(0, h.transit().count(), state.get());
+                assertEquals(1, h.wakeUp().count(), "the new activation did wake up for it: " + state.get());
             } finally {
                 release.countDown();
             }
@@ -218,7 +222,8 @@ class HandOffLatencyTest {
             HandOffStats h = k.handOffStats();
             return s.finished.containsAll(List.of(item, other)) && s.handOffsPaired()
                     && h.bracketed().count() + h.unbracketed().count() + h.notRun() == s.count(Blocked.class)
-                    && h.transit().count() == h.bracketed().count() + h.unbracketed().count();
+                    && h.transit().count() == h.bracketed().count() + h.unbracketed().count()
+                    && h.wakeUp().count() == s.count(Blocked.class);
         }, () -> s.describe() + "\n  " + k.handOffStats());
         BracketedBlockingTest.assertSpuriousHandOffsOnlyOf(s, item, other);
     }
