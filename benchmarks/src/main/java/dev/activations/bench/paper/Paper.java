@@ -45,7 +45,7 @@ import java.util.TreeSet;
  */
 public final class Paper {
     private static final List<String> IDS = List.of("table1", "yield", "sumtime", "speedup", "table5", "pingpong",
-            "executor", "blocking");
+            "executor", "blocking", "promises");
 
     private final Profile profile;
     private final Path out;
@@ -137,7 +137,9 @@ public final class Paper {
                 new Step("table5", "Table V: two N-body applications at once", 4, this::tableFive),
                 new Step("pingpong", "Sun ping-pong (VPI paper Figs. 6 and 7)", 6, this::pingPong),
                 new Step("executor", "100 000 tiny tasks through an executor", 4, this::executor),
-                new Step("blocking", "Figure 3: computation that blocks in the kernel", 5, this::blocking)));
+                new Step("blocking", "Figure 3: computation that blocks in the kernel", 5, this::blocking),
+                new Step("promises", "the promises: hand-off latency and idle processors", 4,
+                        () -> PromisesExperiment.run(jmh, profile, out, this::target))));
         steps.removeIf(s -> !only.contains(s.id));
         if (only.contains("table5") && !only.contains("speedup")) {
             steps.addFirst(new Step("serial", "serial N-body baseline for Table V", 1, this::serialOnly));
