@@ -51,6 +51,11 @@ import java.util.concurrent.locks.LockSupport;
  * An idle VP lingers with its space for {@code idleHysteresis} (unless another space is owed
  * it), so a space that goes idle for a moment does not lose its processors.
  *
+ * <h2>Hand-off latency</h2>
+ * {@link HandOffClock} times every hand-off from timestamps taken on the hand-off path only
+ * ({@link #handOff}, {@link #deliver}, the new activation's first dispatch); see
+ * {@link #handOffStats()}.
+ *
  * <h2>CPU pinning ({@code pinCarriers(true)}, Linux)</h2>
  * A carrier pins itself to its VP's CPU ({@link CpuAffinity#cpuFor}) in {@link #deliver},
  * before the upcall, unless it is pinned there already; {@link #handOff} lets the blocked
