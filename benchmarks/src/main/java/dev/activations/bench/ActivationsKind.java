@@ -46,6 +46,11 @@ final class ActivationsKind extends Kind {
         return kernel;
     }
 
+    /** The address space the threads of {@link #start(Runnable)} run in. */
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
     /** Attaches another address space to the same kernel (closed with this kind). */
     Scheduler newSpace(String name, int priority) {
         Scheduler s = Scheduler.builder().kernel(kernel).name(name).priority(priority).build();

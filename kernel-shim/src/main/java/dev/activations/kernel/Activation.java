@@ -35,6 +35,12 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Fields written by this carrier, read racily by the monitor</h2>
  * {@code mounted} and {@code dispatches} (opaque writes from {@link #noteDispatch}); the
  * monitor only compares successive samples, so a stale read delays detection by one sample.
+ *
+ * <h2>Hand-off timing ({@link HandOffClock})</h2>
+ * {@code handOffPending}/{@code handOffSince}/{@code handOffAt}/{@code handOffBracketed}: written
+ * by the monitor's hand-off under the kernel lock before this activation gets its
+ * {@code activationBlocked} upcall, then read and cleared by this carrier only (its first
+ * dispatch, or its first idle note); {@code progressSeenAt} belongs to the monitor.
  */
 public final class Activation extends Thread {
     static final int SPARE = 0;
@@ -94,6 +100,16 @@ public final class Activation extends Thread {
     long sampledDispatches = -1;
     long sampledCpu = -1;
     int suspectSamples;
+    /** The monitor's last sample that did not suspect this carrier (HandOffClock's unbracketed start). */
+    long progressSeenAt;
+
+    // --- hand-off latency (HandOffClock): set under the kernel lock before this activation is
+    //     started or assigned, then read and cleared by this carrier only ---
+    /** A hand-off gave this activation its VP and it has not dispatched a thread yet. Written last. */
+    volatile boolean handOffPending;
+    long handOffSince;
+    long handOffAt;
+    boolean handOffBracketed;
 
     // --- written once by this carrier at start ---
     volatile int tid = -1;
@@ -205,11 +221,27 @@ public final class Activation extends Thread {
     public void noteDispatch(Object thread) {
         MOUNTED.setOpaque(this, thread);
         DISPATCHES.setOpaque(this, (long) DISPATCHES.getOpaque(this) + 1);
+        if (handOffPending) {
+            kernel.handOffs.firstDispatch(this); // the hand-off path only: see HandOffClock
+        }
     }
 
     /** Records that no user thread runs on this carrier (the scheduler is idle or spinning). */
     public void noteIdle() {
         MOUNTED.setOpaque(this, null);
+        if (handOffPending) {
+            kernel.handOffs.notRun(this);
+        }
+    }
+
+    /**
+     * Records that the scheduler dispatches again a thread that stopped at {@code stoppedAt}
+     * ({@code System.nanoTime}) because its blocking call returned on a carrier whose VP had been
+     * handed off: one sample of {@link HandOffStats#resumed}. Call it only for such threads,
+     * once per stop, on the carrier that dispatches it.
+     */
+    public void noteResumed(long stoppedAt) {
+        kernel.handOffs.resumed(stoppedAt);
     }
 
     /** The runtime's per-carrier context object (set by the runtime, on this carrier). */

@@ -93,6 +93,10 @@ import java.util.concurrent.locks.LockSupport;
  * quanta of VP time (plus the time its threads take to reach a safepoint). Nothing is sliced,
  * and no tick takes the lock, when every portion is whole: one space, equal shares on an even
  * split, or spaces that want fewer processors than their portion.
+ * <h2>Hand-off latency</h2>
+ * {@link HandOffClock} times every hand-off from timestamps taken on the hand-off path only
+ * ({@link #handOff}, {@link #deliver}, the new activation's first dispatch); see
+ * {@link #handOffStats()}.
  *
  * <h2>CPU pinning ({@code pinCarriers(true)}, Linux)</h2>
  * A carrier pins itself to its VP's CPU ({@link CpuAffinity#cpuFor}) in {@link #deliver},
@@ -183,6 +187,8 @@ public final class Kernel implements AutoCloseable {
     private final LongAdder refusedHandOffCount = new LongAdder();
     private final LongAdder preemptionCount = new LongAdder();
     private final LongAdder affinityFailureCount = new LongAdder();
+    /** Hand-off latencies: see {@link HandOffClock}. */
+    final HandOffClock handOffs = new HandOffClock();
 
     private Kernel(Builder b, boolean shared) {
         this.name = b.name != null ? b.name : "kernel-" + KERNELS.incrementAndGet();
@@ -360,6 +366,14 @@ public final class Kernel implements AutoCloseable {
                     activationUnblockedCount.sum(), handOffCount.sum(), refusedHandOffCount.sum(),
                     preemptionCount.sum(), affinityFailureCount.sum(), slicing, List.copyOf(ss));
         }
+    }
+
+    /**
+     * The hand-off latencies recorded since the kernel was built (racy snapshot: see
+     * {@link LatencyHistogram}); {@link HandOffStats#minus} gives those of an interval.
+     */
+    public HandOffStats handOffStats() {
+        return handOffs.snapshot();
     }
 
     /**
@@ -590,6 +604,9 @@ public final class Kernel implements AutoCloseable {
         a.assignment = null;
         while (next != null) {
             Object stopped = deliver(a, next);
+            if (a.handOffPending) {
+                handOffs.notRun(a); // the upcall returned before running any thread
+            }
             next = upcallReturned(a, stopped);
             if (next == null) {
                 next = awaitAssignment(a);
@@ -609,9 +626,13 @@ public final class Kernel implements AutoCloseable {
                 KernelEvents.processorAdded(this, s, as.vp());
                 return s.upcalls().processorAdded(as.vp());
             }
+            if (a.handOffPending) {
+                handOffs.upcallStarted(a);
+            }
             activationBlockedCount.increment();
             s.blocked.increment();
-            KernelEvents.activationBlocked(this, s, as.vp(), as.blocked(), as.blockedThread());
+            KernelEvents.activationBlocked(this, s, as.vp(), as.blocked(), as.blockedThread(), a.handOffBracketed,
+                    a.handOffAt - a.handOffSince);
             return s.upcalls().activationBlocked(as.vp(), as.blocked(), as.blockedThread());
         } catch (RuntimeException | Error e) {
             s.upcallFailures.increment();
@@ -783,6 +804,7 @@ public final class Kernel implements AutoCloseable {
             blockedNow++;
             handOffCount.increment();
             Activation b = spares.isEmpty() ? newActivation() : spares.pop();
+            handOffs.handedOff(a, b, expected == Activation.IN_KERNEL, a.blockedAt);
             vp.holder = b;
             b.processor = vp;
             b.space = s;

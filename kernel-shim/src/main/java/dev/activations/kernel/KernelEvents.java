@@ -77,6 +77,14 @@ final class KernelEvents {
         Thread blockedActivation;
         @Label("User Thread")
         String userThread;
+        @Label("Bracketed")
+        @Description("The carrier blocked inside enterKernel/exitKernel; false: found blocked by the monitor's sampling")
+        boolean bracketed;
+        @Label("Detection Time")
+        @Description("From the carrier entering the kernel (bracketed) or the monitor's last sample that saw it make "
+                + "progress (unbracketed, +-1 monitor interval) to the hand-off")
+        @Timespan(Timespan.NANOSECONDS)
+        long detectionTime;
     }
 
     @Name("dev.activations.ActivationUnblocked")
@@ -134,7 +142,8 @@ final class KernelEvents {
         }
     }
 
-    static void activationBlocked(Kernel k, AddressSpace s, VirtualProcessor vp, Activation blocked, Object thread) {
+    static void activationBlocked(Kernel k, AddressSpace s, VirtualProcessor vp, Activation blocked, Object thread,
+                                  boolean bracketed, long detectionNanos) {
         if (!FlightRecorder.isInitialized()) {
             return;
         }
@@ -143,6 +152,8 @@ final class KernelEvents {
             e.where(k, s, vp);
             e.blockedActivation = blocked;
             e.userThread = describe(thread);
+            e.bracketed = bracketed;
+            e.detectionTime = detectionNanos;
             e.commit();
         }
     }

@@ -55,8 +55,9 @@ import java.util.concurrent.locks.LockSupport;
  * itself woke over 50 ms late: some other stop-the-world pause), it discards the suspicion
  * gathered so far instead of handing off. A merely loaded machine does not count as a pause.
  *
- * <p>Owns: the {@code sampledDispatches}/{@code suspectSamples} fields of every activation
- * (no other thread touches them). Parks without a deadline while no VP is allocated.
+ * <p>Owns: the {@code sampledDispatches}/{@code suspectSamples}/{@code progressSeenAt} fields
+ * of every activation (no other thread writes them; {@link ProcessorActivity} reads
+ * {@code suspectSamples} racily). Parks without a deadline while no VP is allocated.
  */
 final class Monitor implements Runnable {
     private final Kernel kernel;
@@ -196,6 +197,9 @@ final class Monitor implements Runnable {
                 }
             } else {
                 a.suspectSamples = 0;
+            }
+            if (a.suspectSamples == 0) {
+                a.progressSeenAt = now; // not suspected here: HandOffClock's unbracketed start
             }
         }
         return inKernel;

@@ -61,7 +61,11 @@ final class JavaTask extends Strand {
             deferredSignal |= signal;
             return;
         }
+        if ((signal & Activation.REVOKED) != 0) {
+            noteRevokedStop(); // JavaThreads.submit passes it on to the re-submission
+        }
         Thread.yield();
+        stoppedOnRevoke = false; // this submission is over (or the yield was refused: nothing to time)
     }
 
     boolean inCritical() {

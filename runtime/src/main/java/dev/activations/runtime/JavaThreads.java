@@ -91,6 +91,10 @@ final class JavaThreads {
         Worker w = Carrier.worker();
         Strand mounted = w != null && w.scheduler == s ? w.current : null;
         if (mounted instanceof JavaTask own && own.cont == t.cont) {
+            if (own.stoppedOnRevoke) {
+                t.stoppedAt = own.stoppedAt; // stopped after a revoked call: Worker.resumed times its return
+                t.stoppedOnRevoke = true;
+            }
             queues.pushYielded(w, t);
         } else if (mounted != null) {
             queues.pushHandOff(w, t);

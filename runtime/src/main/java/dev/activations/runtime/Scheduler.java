@@ -213,6 +213,15 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     }
 
     /**
+     * Threads waiting in this scheduler's ready queues now (hand-off slots included): approximate
+     * and racy, no lock and no allocation, for samplers. {@link #stats()} is the snapshot to read
+     * otherwise.
+     */
+    public int readyThreads() {
+        return queues.size();
+    }
+
+    /**
      * Detaches this scheduler from its kernel: its processors are preempted and it gets no
      * more. User threads still alive can never finish: their joiners get an
      * {@link IllegalStateException} saying so. Idempotent.

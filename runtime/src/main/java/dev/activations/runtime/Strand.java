@@ -18,6 +18,16 @@ abstract class Strand extends LiveSet.Member {
     /** 1..10; the PRIORITY policy's level. Immutable. */
     final int priority;
 
+    /**
+     * Set when this strand stopped because the VP of the carrier it ran on had been handed off
+     * while it blocked (it honoured REVOKED), at {@code stoppedAt} ({@code System.nanoTime}): the
+     * worker that next dispatches it reports the wait to the kernel ({@link Worker#resumed},
+     * the kernel's {@code HandOffStats.resumed}) and clears it. Written by the carrier it stopped
+     * on, read by the worker that takes it from a ready queue (the queue orders the two).
+     */
+    boolean stoppedOnRevoke;
+    long stoppedAt;
+
     Strand(int priority) {
         this.priority = priority;
     }
@@ -34,4 +44,10 @@ abstract class Strand extends LiveSet.Member {
      * defers it to the end of its critical section. Runs on that strand.
      */
     abstract void honourSignal(int signal);
+
+    /** This strand stops now because its carrier's VP was revoked: start timing its wait to run again. */
+    final void noteRevokedStop() {
+        stoppedAt = System.nanoTime();
+        stoppedOnRevoke = true;
+    }
 }

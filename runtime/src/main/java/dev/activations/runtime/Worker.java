@@ -128,6 +128,9 @@ final class Worker {
 
     /** Runs user thread {@code t} from the loop until it unmounts ({@link UserThread#runOn}). */
     Object run(UserThread t) {
+        if (t.stoppedOnRevoke) {
+            resumed(t);
+        }
         mount(t);
         t.fiber.run();
         current = null;
@@ -142,6 +145,9 @@ final class Worker {
      * next signal check is the safepoint every unmount gives.
      */
     Object run(JavaTask t) {
+        if (t.stoppedOnRevoke) {
+            resumed(t);
+        }
         current = t;
         dispatches++;
         javaRuns++;
@@ -149,6 +155,12 @@ final class Worker {
         t.cont.run();
         current = null;
         return null;
+    }
+
+    /** {@code t} stopped after a revoked blocking call and runs again now: one sample for the kernel's HandOffStats. */
+    private void resumed(Strand t) {
+        t.stoppedOnRevoke = false;
+        act.noteResumed(t.stoppedAt);
     }
 
     /** Makes {@code t} the thread running on this carrier (the worker loop, or a join run inline). */
@@ -188,6 +200,9 @@ final class Worker {
                 yields++;
             }
             case UserThread.Y_PREEMPT, UserThread.Y_REVOKED -> {
+                if (t.yieldReason == UserThread.Y_REVOKED) {
+                    t.noteRevokedStop(); // unmounted for good: time its wait to run again
+                }
                 t.setState(UserThread.RUNNABLE);
                 return t; // the kernel delivers processorPreempted / activationUnblocked with it
             }

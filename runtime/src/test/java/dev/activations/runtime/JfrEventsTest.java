@@ -103,6 +103,9 @@ class JfrEventsTest {
         assertTrue(b.getThread("blockedActivation").getJavaName().startsWith("jfr-block-activation-"));
         assertFalse(b.getThread("blockedActivation").getJavaName().equals(b.getThread().getJavaName()),
                 "the upcall runs on a fresh activation, not on the blocked one");
+        assertTrue(b.getBoolean("bracketed"), "a UserThread.blocking call");
+        assertTrue(b.getDuration("detectionTime").toNanos() >= Duration.ofMillis(1).toNanos(),
+                "handed off no earlier than blockedAfter: " + b.getDuration("detectionTime"));
 
         List<RecordedEvent> unblocked = of(events, UNBLOCKED, "jfr-block");
         assertEquals(1, unblocked.size(), "ActivationUnblocked events: " + unblocked);

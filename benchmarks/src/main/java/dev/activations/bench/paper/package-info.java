@@ -5,7 +5,8 @@
  *
  * <h2>Table of contents</h2>
  * <ul>
- *   <li>{@link dev.activations.bench.paper.Paper} — the entry point and one method per experiment;</li>
+ *   <li>{@link dev.activations.bench.paper.Paper} — the entry point and one method per experiment;
+ *       {@link dev.activations.bench.paper.PromisesExperiment} — the promises experiment, kept apart;</li>
  *   <li>{@link dev.activations.bench.paper.Profile} — quick (about 6 minutes on 2 cores) and full;</li>
  *   <li>{@link dev.activations.bench.paper.Jmh}, {@link dev.activations.bench.paper.Measurement} —
  *       running a benchmark class through JMH's {@code Runner} and reading its results;</li>
