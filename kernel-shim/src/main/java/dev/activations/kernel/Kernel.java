@@ -93,6 +93,7 @@ import java.util.concurrent.locks.LockSupport;
  * quanta of VP time (plus the time its threads take to reach a safepoint). Nothing is sliced,
  * and no tick takes the lock, when every portion is whole: one space, equal shares on an even
  * split, or spaces that want fewer processors than their portion.
+ *
  * <h2>Hand-off latency</h2>
  * {@link HandOffClock} times every hand-off from timestamps taken on the hand-off path only
  * ({@link #handOff}, {@link #deliver}, the new activation's first dispatch); see
