@@ -415,6 +415,14 @@ class KernelBlockingTest extends RuntimeTestBase {
             CountDownLatch release = new CountDownLatch(1);
             AtomicInteger inside = new AtomicInteger();
             int blocked = 3; // 2 hand-offs reach the cap of 4 carriers; the third blocked thread keeps its VP
+            // A thread that never leaves its processor idle until the release: without it the carrier
+            // that took the second hand-off could go idle and spare before the third blocker blocks,
+            // and the third hand-off would take that spare instead of being refused (seen in CI).
+            UserThread keeper = s.start(() -> {
+                while (release.getCount() > 0) {
+                    UserThread.yield();
+                }
+            });
             List<UserThread> blockers = new ArrayList<>();
             for (int i = 0; i < blocked; i++) {
                 blockers.add(s.start(() -> {
@@ -450,6 +458,7 @@ class KernelBlockingTest extends RuntimeTestBase {
 
             release.countDown();
             TestSupport.joinAll(blockers);
+            TestSupport.join(keeper);
             awaitCondition(() -> "blocked activations to drain: " + small.stats(), () -> small.stats().blockedActivations() == 0);
             TestSupport.assertStillWorks(s);
             assertNotEquals(0, small.stats().handOffs());
