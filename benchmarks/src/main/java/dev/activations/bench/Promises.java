@@ -61,7 +61,8 @@ import java.util.concurrent.TimeUnit;
  * iteration averaged over iterations by JMH ({@code Figures}): {@code utilization};
  * {@code handOffP50Us}/{@code P99Us}/{@code MaxUs} for the {@code blocking} kind;
  * {@code detectionP50Us} (blocking to the monitor's hand-off), {@code transitP50Us}/{@code P99Us}
- * (hand-off to first dispatch), {@code wakeUpP50Us} (its first part: hand-off to the new carrier's upcall); {@code returnP50Us}/{@code P99Us}/{@code MaxUs};
+ * (hand-off to first dispatch), {@code wakeUpP50Us}/{@code P99Us} (its first part: hand-off to
+ * the new carrier's upcall); {@code returnP50Us}/{@code P99Us}/{@code MaxUs};
  * {@code handOffs} and {@code notRun} per second; {@code idleWithWorkPct} (the promise),
  * {@code wastedPct} (at most one idle processor per ready thread), {@code transitWithWorkPct} (the
  * part in transit after a hand-off), {@code inKernelWithWorkPct},
@@ -134,6 +135,7 @@ public class Promises {
         public double detectionP50Us;
         public double transitP50Us;
         public double wakeUpP50Us;
+        public double wakeUpP99Us;
         public double transitP99Us;
         public double returnP50Us;
         public double returnP99Us;
@@ -252,6 +254,7 @@ public class Promises {
         f.detectionP50Us = micros(detection.percentile(0.5), detection.count()) * seconds;
         f.transitP50Us = micros(h.transit().percentile(0.5), h.transit().count()) * seconds;
         f.wakeUpP50Us = micros(h.wakeUp().percentile(0.5), h.wakeUp().count()) * seconds;
+        f.wakeUpP99Us = micros(h.wakeUp().percentile(0.99), h.wakeUp().count()) * seconds;
         f.transitP99Us = micros(h.transit().percentile(0.99), h.transit().count()) * seconds;
         f.returnP50Us = micros(h.resumed().percentile(0.5), h.resumed().count()) * seconds;
         f.returnP99Us = micros(h.resumed().percentile(0.99), h.resumed().count()) * seconds;

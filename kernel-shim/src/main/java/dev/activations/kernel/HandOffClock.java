@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.LongAdder;
  * fast path pays one read and a branch never taken: {@code handOffPending} in
  * {@code noteDispatch}/{@code noteIdle} (a field of the carrier's own activation, next to the
  * dispatch counter {@code noteDispatch} already writes), and the scheduler's check of the
- * strand it is about to run.
+ * strand it is about to run and of a yielding Java thread's old submission. Yield (1 VP) could
+ * not tell the difference (docs/RESULTS.md, "The promises").
  *
  * <h2>Rejected</h2>
  * Timestamping every dispatch (to know when the blocked thread last ran) would put a

@@ -35,8 +35,8 @@ final class PromisesExperiment {
         void add(String benchmark, String what, String target, double value, double bound, boolean atMost);
     }
 
-    /** One measured configuration of {@link Promises}. */
-    private record Config(String label, Measurement m) {
+    /** One measured configuration of {@link Promises}; {@code tag} labels it in the charts. */
+    private record Config(String label, String tag, Measurement m) {
         double get(String secondary) {
             return m == null ? Double.NaN : m.secondary().getOrDefault(secondary, Double.NaN);
         }
@@ -59,19 +59,21 @@ final class PromisesExperiment {
 
         List<Config> configs = new ArrayList<>();
         for (String impl : impls) {
-            configs.add(new Config(kind(impl) + ", bracketed, blockedAfter 200 µs",
+            configs.add(new Config(kind(impl) + ", bracketed, blockedAfter 200 µs", tag(impl) + " br. 200 µs",
                     find(defaults, impl, Promises.BRACKETED)));
-            configs.add(new Config(kind(impl) + ", unbracketed, monitorInterval 1 ms",
+            configs.add(new Config(kind(impl) + ", unbracketed, monitorInterval 1 ms", tag(impl) + " unbr. 1 ms",
                     find(defaults, impl, Promises.UNBRACKETED)));
         }
         for (String impl : oneImpl) {
-            configs.add(new Config(kind(impl) + ", bracketed, blockedAfter 50 µs", find(fastBracket, impl, Promises.BRACKETED)));
-            configs.add(new Config(kind(impl) + ", unbracketed, monitorInterval 500 µs",
+            configs.add(new Config(kind(impl) + ", bracketed, blockedAfter 50 µs", tag(impl) + " br. 50 µs",
+                    find(fastBracket, impl, Promises.BRACKETED)));
+            configs.add(new Config(kind(impl) + ", unbracketed, monitorInterval 500 µs", tag(impl) + " unbr. 500 µs",
                     find(fastMonitor, impl, Promises.UNBRACKETED)));
         }
         List<Config> returnOnly = new ArrayList<>();
         for (String impl : oneImpl) {
-            returnOnly.add(new Config(kind(impl) + ", bracketed, 1 thread per processor", find(alone, impl, Promises.BRACKETED)));
+            returnOnly.add(new Config(kind(impl) + ", bracketed, 1 thread per processor", tag(impl) + " alone",
+                    find(alone, impl, Promises.BRACKETED)));
         }
 
         Section s = new Section("The promises: hand-off latency and idle processors",
@@ -81,15 +83,16 @@ final class PromisesExperiment {
                         + "from the carrier blocking (bracketed: enterKernel; unbracketed: the monitor's last sample "
                         + "that saw it make progress, ±1 monitor interval) to its processor's new activation "
                         + "dispatching another thread; detection: to the monitor's hand-off; transit: from the "
-                        + "hand-off to that dispatch. Return: from the blocked thread stopping on its returned "
+                        + "hand-off to that dispatch; wake-up: its first part, until the new carrier starts its "
+                        + "upcall. Return: from the blocked thread stopping on its returned "
                         + "carrier to its next dispatch. Percentiles per iteration (upper ends of 6.25 % buckets), "
                         + "averaged over iterations.");
         Table latency = new Table("Hand-off latency (µs)", "configuration", "p50", "p99", "max", "detection p50",
-                "transit p50", "transit p99", "hand-offs/s", "utilization");
+                "transit p50", "transit p99", "wake-up p50", "wake-up p99", "hand-offs/s", "utilization");
         for (Config c : configs) {
             latency.row(c.label, c.get("handOffP50Us"), c.get("handOffP99Us"), c.get("handOffMaxUs"),
-                    c.get("detectionP50Us"), c.get("transitP50Us"), c.get("transitP99Us"), c.get("handOffs"),
-                    c.get("utilization"));
+                    c.get("detectionP50Us"), c.get("transitP50Us"), c.get("transitP99Us"), c.get("wakeUpP50Us"),
+                    c.get("wakeUpP99Us"), c.get("handOffs"), c.get("utilization"));
         }
         s.tables.add(latency);
         Table back = new Table("Return path: thread stopped after its call returned, to running again (µs)",
@@ -116,7 +119,7 @@ final class PromisesExperiment {
         Map<String, Double> idleChart = new LinkedHashMap<>();
         for (int i = 0; i < configs.size(); i++) {
             Config c = configs.get(i);
-            categories.add(c.label.replace("Java threads", "Java").replace("user threads", "user"));
+            categories.add(c.tag);
             p50[i] = c.get("handOffP50Us");
             p99[i] = c.get("handOffP99Us");
             idleChart.put(categories.get(i), c.get("idleWithWorkPct"));
@@ -125,10 +128,12 @@ final class PromisesExperiment {
         latencyChart.put("p50", p50);
         latencyChart.put("p99", p99);
         chart(s, "promises-handoff.png", "Hand-off latency, p50 and p99 (µs, log scale); targets: p99 ≤ 100 µs "
-                + "bracketed, ≤ 2 000 µs unbracketed", () -> Charts.bars(out.resolve("promises-handoff.png"),
+                + "bracketed, ≤ 2 000 µs unbracketed. J: Java threads, U: user threads; br.: bracketed with that "
+                + "blockedAfter; unbr.: unbracketed with that monitorInterval", () -> Charts.bars(out.resolve("promises-handoff.png"),
                 "Carrier blocked to its processor running another thread (log scale)", "µs", true, categories,
                 latencyChart));
-        chart(s, "promises-idle.png", "Processor time idle, in transit or free while a thread was ready (%); target < 1 %",
+        chart(s, "promises-idle.png", "Processor time idle, in transit or free while a thread was ready (%); "
+                + "target < 1 %. Labels as above",
                 () -> Charts.bars(out.resolve("promises-idle.png"), "Idle processors while work was ready",
                         "% of processor time", false, idleChart));
 
@@ -166,6 +171,10 @@ final class PromisesExperiment {
 
     private static Measurement find(List<Measurement> m, String impl, String blocking) {
         return m.stream().filter(x -> x.matches("impl", impl, "blocking", blocking)).findFirst().orElse(null);
+    }
+
+    private static String tag(String impl) {
+        return impl.equals("activations") ? "J" : "U";
     }
 
     private static String kind(String impl) {
