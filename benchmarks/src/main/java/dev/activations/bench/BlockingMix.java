@@ -21,10 +21,10 @@ import org.openjdk.jmh.infra.Blackhole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -96,7 +96,7 @@ public class BlockingMix {
     @Setup
     public void setup() throws IOException, InterruptedException {
         processors = Runtime.getRuntime().availableProcessors();
-        calibrate();
+        stepSeconds = calibrateStep();
         boolean pin = !impl.equals(UNPINNED);
         boolean detect = !impl.equals(NODETECT);
         UnaryOperator<Kernel.Builder> kernel = b -> b.blockingDetection(detect).pinCarriers(pin);
@@ -108,32 +108,38 @@ public class BlockingMix {
         for (int i = 0; i < n; i++) {
             InputStream in = device.open(i);
             int channel = i;
-            workers.add(kind.start(() -> work(channel, in, bracket)));
+            workers.add(kind.start(() -> work(kind, device, channel, in, bracket, () -> running, completed)));
         }
     }
 
     /**
-     * Times one step of computation alone on this thread, before any worker runs: a second
-     * for the JIT (and the core's clock) to settle, then the fastest of several steps.
+     * Times one step of computation alone on the calling thread, before any worker runs: a second
+     * for the JIT (and the core's clock) to settle, then the fastest of nine steps. Seconds.
      */
-    private void calibrate() {
+    static double calibrateStep() {
         long t0 = System.nanoTime();
         while (System.nanoTime() - t0 < 1_000_000_000L) {
             Blackhole.consumeCPU(STEP_TOKENS / 16);
         }
-        long[] ns = new long[9];
-        for (int i = 0; i < ns.length; i++) {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 9; i++) {
             long s = System.nanoTime();
             Blackhole.consumeCPU(STEP_TOKENS);
-            ns[i] = System.nanoTime() - s;
+            best = Math.min(best, System.nanoTime() - s);
         }
-        Arrays.sort(ns);
-        stepSeconds = ns[0] / 1e9;
+        return best / 1e9;
     }
 
-    private void work(int channel, InputStream in, boolean bracket) {
+    /**
+     * One worker of the mix (also {@link Promises}'): while {@code running}, computes a step in
+     * {@link #SLICES} slices with a safepoint after each, then reads {@code channel}'s answer
+     * ({@code bracket}: inside {@code kind.blocking}), and releases one permit of
+     * {@code completed} per step.
+     */
+    static void work(Kind kind, IoDevice device, int channel, InputStream in, boolean bracket, BooleanSupplier running,
+            Semaphore completed) {
         try (in) {
-            while (running) {
+            while (running.getAsBoolean()) {
                 for (int s = 0; s < SLICES; s++) {
                     Blackhole.consumeCPU(STEP_TOKENS / SLICES);
                     kind.checkpoint();

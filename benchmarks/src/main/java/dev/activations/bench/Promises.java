@@ -19,7 +19,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.infra.Blackhole;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -161,7 +160,7 @@ public class Promises {
             throw new IllegalArgumentException("blocking must be " + BRACKETED + " or " + UNBRACKETED + ", was " + blocking);
         }
         processors = Runtime.getRuntime().availableProcessors();
-        stepSeconds = calibrate();
+        stepSeconds = BlockingMix.calibrateStep();
         kind = (ActivationsKind) Kind.create(impl, 0, b -> b.pinCarriers(true)
                 .blockedAfter(Duration.ofNanos(blockedAfterUs * 1_000L))
                 .monitorInterval(Duration.ofNanos(monitorIntervalUs * 1_000L)));
@@ -176,42 +175,7 @@ public class Promises {
         for (int i = 0; i < n; i++) {
             InputStream in = device.open(i);
             int channel = i;
-            workers.add(kind.start(() -> work(channel, in, bracket)));
-        }
-    }
-
-    /** BlockingMix's calibration: the fastest of nine steps alone on this thread, after a second of warm-up. */
-    private static double calibrate() {
-        long t0 = System.nanoTime();
-        while (System.nanoTime() - t0 < 1_000_000_000L) {
-            Blackhole.consumeCPU(BlockingMix.STEP_TOKENS / 16);
-        }
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < 9; i++) {
-            long s = System.nanoTime();
-            Blackhole.consumeCPU(BlockingMix.STEP_TOKENS);
-            best = Math.min(best, System.nanoTime() - s);
-        }
-        return best / 1e9;
-    }
-
-    /** BlockingMix's worker: compute a step in slices with a safepoint after each, then read the answer. */
-    private void work(int channel, InputStream in, boolean bracket) {
-        try (in) {
-            while (running) {
-                for (int s = 0; s < BlockingMix.SLICES; s++) {
-                    Blackhole.consumeCPU(BlockingMix.STEP_TOKENS / BlockingMix.SLICES);
-                    kind.checkpoint();
-                }
-                device.request(channel);
-                int b = bracket ? kind.blocking(in::read) : in.read();
-                if (b < 0) {
-                    throw new IllegalStateException("io device channel " + channel + " closed early");
-                }
-                completed.release();
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("worker " + channel + " failed: " + e, e);
+            workers.add(kind.start(() -> BlockingMix.work(kind, device, channel, in, bracket, () -> running, completed)));
         }
     }
 

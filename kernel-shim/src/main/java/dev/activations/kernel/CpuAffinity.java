@@ -109,6 +109,11 @@ final class CpuAffinity {
         return apply(SELF, new int[] {cpu});
     }
 
+    /** Pins thread {@code tid} (of this process) to {@code cpu}. False if Linux refused or tid is unknown (<= 0). */
+    boolean pin(int tid, int cpu) {
+        return tid > SELF && apply(tid, new int[] {cpu});
+    }
+
     /** Lets thread {@code tid} run on every allowed CPU again. False if Linux refused or tid is unknown (<= 0). */
     boolean release(int tid) {
         return tid > SELF && apply(tid, allowed);

@@ -54,8 +54,15 @@ import java.util.concurrent.locks.LockSupport;
  * then lingering (idle) VPs of spaces above target, and only then are running VPs of spaces
  * above target preempted: the kernel sets PREEMPT in the holder's signal word, the user thread
  * honours it at its next safepoint, and the VP comes back through {@link #upcallReturned}.
- * An idle VP lingers with its space for {@code idleHysteresis} (unless another space is owed
- * it), so a space that goes idle for a moment does not lose its processors.
+ * An idle VP lingers with its space for {@code idleHysteresis}, so a space that goes idle for a
+ * moment does not lose its processors, unless another space wants one: a lingering VP is not
+ * part of its space's demand, so a space that has requested processors takes it at once (its
+ * carrier runs the other space's {@code processorAdded}), and the first space gets it back, when
+ * it has work again, by the ordinary preemption, at the borrower's next safepoint (a task
+ * boundary, an unmount or a checkpoint). Processors are thus never left idle while some space
+ * has asked for one; the price is that a latency-sensitive space beside a busy one waits up to
+ * one safepoint interval of the other's code for a processor, where it would otherwise keep an
+ * idle one for itself.
  *
  * <h2>Time slicing (shares that do not divide the processors)</h2>
  * Shares 3:1 on 2 processors give portions of 1.5 and 0.5 VPs: no static split honours them,
@@ -101,7 +108,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>CPU pinning ({@code pinCarriers(true)}, Linux)</h2>
  * A carrier pins itself to its VP's CPU ({@link CpuAffinity#cpuFor}) in {@link #deliver},
- * before the upcall, unless it is pinned there already; {@link #handOff} lets the blocked
+ * before the upcall, unless it is pinned there already. A parked spare about to be woken for a
+ * VP is pinned to that VP's CPU first ({@link #pinBeforeWaking}), so the OS wakes it where the
+ * processor is free rather than behind another carrier on its old CPU. {@link #handOff} lets the blocked
  * carrier loose on every CPU, so when its call returns it runs wherever a core is free instead
  * of competing with the VP's new carrier. Affinity is a hint: nothing above depends on it.
  *
@@ -495,15 +504,16 @@ public final class Kernel implements AutoCloseable {
                 s.pending--;
                 return true;
             }
+            a.setState(Activation.LINGERING);
+            a.lingerOutcome = 0;
+            s.lingering.add(a); // from here on its VP is no longer part of s's demand
             if (owedElsewhere(s)) {
+                s.lingering.remove(a);
                 releaseProcessor(a);
                 a.setState(Activation.SPARE);
                 a.assignment = rebalance(a);
                 return false;
             }
-            a.setState(Activation.LINGERING);
-            a.lingerOutcome = 0;
-            s.lingering.add(a);
         }
         long deadline = System.nanoTime() + idleHysteresisNanos;
         while (true) {
@@ -639,6 +649,23 @@ public final class Kernel implements AutoCloseable {
             s.upcallFailures.increment();
             reportUpcallFailure(s, e);
             return null;
+        }
+    }
+
+    /**
+     * Pins a parked spare {@code b} to {@code vp}'s CPU before waking it for {@code vp}, so that
+     * the OS wakes it where the processor is (the CPU a blocked carrier just left idle), not on
+     * the CPU of its previous VP, where another carrier computes and it would wait for the OS's
+     * time slice (measured: wake-up p99 1.6 ms). A carrier not yet started pins itself in
+     * {@link #deliver}. Caller holds the lock.
+     */
+    private void pinBeforeWaking(Activation b, VirtualProcessor vp) {
+        if (affinity == null || b.getState() == Thread.State.NEW) {
+            return;
+        }
+        int cpu = affinity.cpuFor(vp.id());
+        if (b.pinnedCpu != cpu) {
+            b.pinnedCpu = affinity.pin(b.tid, cpu) ? cpu : -1; // on failure deliver tries again, and counts it
         }
     }
 
@@ -811,6 +838,7 @@ public final class Kernel implements AutoCloseable {
             b.space = s;
             b.signal = vp.preemptPending ? Activation.PREEMPT : 0;
             b.setState(Activation.RUNNING);
+            pinBeforeWaking(b, vp);
             start(b, new Assignment(vp, s, a, thread));
         }
     }
@@ -909,7 +937,8 @@ public final class Kernel implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             AddressSpace s = spaces.get(i);
             Allocation al = s.allocation();
-            int demand = s.detached ? 0 : Math.min(processorCount, s.held + s.pending);
+            // a lingering VP is idle: not demand, so a space owed processors can take it at once
+            int demand = s.detached ? 0 : Math.min(processorCount, s.held - s.lingering.size() + s.pending);
             claims[i] = new ProcessorAllocator.Claim(al.priority(), demand, s.held, al.minProcessors(), al.maxProcessors(),
                     al.share(), s.lag);
         }
@@ -1009,6 +1038,7 @@ public final class Kernel implements AutoCloseable {
                 if (a == caller) {
                     forCaller = as;
                 } else {
+                    pinBeforeWaking(a, as.vp());
                     start(a, as);
                 }
             }

@@ -41,7 +41,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code monitorInterval} (its two-sample rule and CPU-time test are tuned to that spacing).
  * While some VP holder is inside a bracketed call the monitor ticks every
  * {@code blockedAfter / 2} (at least 50 us, at most {@code monitorInterval}), so a blocked call
- * loses its VP between {@code blockedAfter} and 1.5 x {@code blockedAfter} after it began.
+ * loses its VP between {@code blockedAfter} and 1.5 x {@code blockedAfter} after it began. The
+ * monitor sets its own Linux timer slack to {@link #TIMER_SLACK_NANOS} so that short ticks are
+ * not stretched by the default 50 µs.
  * Otherwise it sleeps a whole {@code monitorInterval} and sets {@link Kernel#monitorSlow}, and
  * the next {@code enterKernel} wakes it (one unpark per quiet period, not per call: while calls
  * keep coming the monitor stays on fast ticks). A workload that never makes bracketed calls pays
@@ -60,6 +62,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@code suspectSamples} racily). Parks without a deadline while no VP is allocated.
  */
 final class Monitor implements Runnable {
+    /**
+     * The monitor's timer slack: Linux's default 50 µs made each 50 µs tick about 100 µs (so a
+     * bracketed call at {@code blockedAfter} 50 µs was handed off after ~160 µs, not ~75 µs).
+     */
+    static final long TIMER_SLACK_NANOS = 1_000;
     private final Kernel kernel;
     private final long intervalNanos;
     private final long blockedAfterNanos;
@@ -106,6 +113,7 @@ final class Monitor implements Runnable {
 
     @Override
     public void run() {
+        ProcStat.setTimerSlack(TIMER_SLACK_NANOS);
         if (!detectBlocking) {
             tickSlices();
             return;

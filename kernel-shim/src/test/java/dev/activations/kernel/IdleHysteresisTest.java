@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
  * same space wakes it and {@code processorIdle} answers true, so the same upcall goes on with
  * the new work (no new {@code processorAdded}). A higher-priority space that asks for
  * processors takes a lingering VP at once, on the same carrier, and since nothing was running
- * on it the idle space gets no {@code processorPreempted}. The hysteresis is set to an hour so
+ * on it the idle space gets no {@code processorPreempted}. So does a lower-priority space: a
+ * lingering VP is not part of its space's demand, so it is lent to whoever asks, and its own
+ * space gets it back by preemption when it has work again. The hysteresis is set to an hour so
  * that only these paths, never the timeout, can move the VP.
  */
 class IdleHysteresisTest {
@@ -75,6 +77,37 @@ class IdleHysteresisTest {
             assertEquals(0, sl.processorsHeld(), state.get());
             assertEquals(1, sh.processorsHeld(), state.get());
             assertTrue(low.failures.isEmpty() && high.failures.isEmpty(), state.get());
+        }
+    }
+
+    @Test
+    void aLowerPrioritySpaceBorrowsALingeringProcessorAndGivesItBackOnRequest() {
+        try (Kernel k = lingeringKernel("linger-lent")) {
+            TestScheduler high = new TestScheduler("high");
+            TestScheduler low = new TestScheduler("low");
+            Supplier<String> state = () -> high.describe() + "\n" + low.describe();
+            high.submit(Spin.quick("h1"));
+            AddressSpace sh = high.attach(k, 9);
+            sh.requestProcessors(1);
+            awaitLingering(high, state);
+
+            Spin batch = new Spin("batch");
+            low.submit(batch);
+            AddressSpace sl = low.attach(k, 1);
+            sl.requestProcessors(1);
+            Await.until("low computes on the processor high left idle", () -> batch.progress.get() > 0, state);
+            assertSame(high.events(Added.class).get(0).on(), batch.carrier, "lent with its carrier: " + state.get());
+            assertEquals(0, sh.processorsHeld(), state.get());
+            assertEquals(0, high.count(Preempted.class), "nothing ran on the idle VP: " + state.get());
+
+            Spin h2 = Spin.quick("h2");
+            high.submit(h2);
+            sh.requestProcessors(1);
+            Await.until("high gets its processor back", () -> high.finished.contains(h2), state);
+            assertTrue(batch.stops.get() >= 1, "low was preempted at its safepoint: " + state.get());
+            assertEquals(1, low.count(Preempted.class), state.get());
+            batch.finish();
+            assertTrue(high.failures.isEmpty() && low.failures.isEmpty(), state.get());
         }
     }
 }

@@ -25,6 +25,18 @@ public final class AllocationRig {
             .name("allocation-rig")
             .build();
 
+    /**
+     * A second kernel whose idle VPs linger for an hour: only lending (a lingering VP is not its
+     * space's demand, so a space that asks takes it at once) can move an idle VP to another space.
+     */
+    static final Kernel LENDING_KERNEL = Kernel.builder()
+            .processors(2)
+            .blockingDetection(false)
+            .idleHysteresis(Duration.ofHours(1))
+            .keepAlive(Duration.ofMinutes(10))
+            .name("lending-rig")
+            .build();
+
     private static final AtomicReference<String> FIRST_VIOLATION = new AtomicReference<>();
     private static final AtomicInteger UNEXPECTED = new AtomicInteger();
 
@@ -34,6 +46,10 @@ public final class AllocationRig {
     public static final Space HIGH = new Space("high", 7);
     /** Priority 3, like LOW: the two split the VPs evenly. */
     public static final Space PEER = new Space("peer", 3);
+    /** On {@link #LENDING_KERNEL}, priority 7. */
+    public static final Space LENDER = new Space(LENDING_KERNEL, "lender", 7);
+    /** On {@link #LENDING_KERNEL}, priority 3: borrows LENDER's idle VPs. */
+    public static final Space BORROWER = new Space(LENDING_KERNEL, "borrower", 3);
 
     private static final long JOB_NANOS = 20_000;
 
@@ -56,10 +72,16 @@ public final class AllocationRig {
     /** An address space with a job queue and the smallest scheduler that can run it. */
     public static final class Space implements Upcalls {
         private final ConcurrentLinkedQueue<Job> jobs = new ConcurrentLinkedQueue<>();
+        private final Kernel kernel;
         private final AddressSpace space;
 
         Space(String name, int priority) {
-            space = KERNEL.attach(name, priority, this);
+            this(KERNEL, name, priority);
+        }
+
+        Space(Kernel kernel, String name, int priority) {
+            this.kernel = kernel;
+            space = kernel.attach(name, priority, this);
         }
 
         /** Queues a job and asks for a processor: what the runtime does when work appears. */
@@ -92,7 +114,7 @@ public final class AllocationRig {
                     spin(JOB_NANOS); // long enough for a higher-priority request to find this VP running
                     continue;
                 }
-                String v = KernelInvariants.violation(KERNEL);
+                String v = KernelInvariants.violation(kernel);
                 if (v != null && FIRST_VIOLATION.compareAndSet(null, v)) {
                     System.err.println("allocation invariant broken: " + v);
                 }
@@ -134,6 +156,9 @@ public final class AllocationRig {
     /** 0 if the invariants hold now and never failed before, and no impossible upcall came; else 1. */
     public static int health() {
         String now = KernelInvariants.violation(KERNEL);
+        if (now == null) {
+            now = KernelInvariants.violation(LENDING_KERNEL);
+        }
         if (now != null && FIRST_VIOLATION.compareAndSet(null, now)) {
             System.err.println("allocation invariant broken: " + now);
         }
