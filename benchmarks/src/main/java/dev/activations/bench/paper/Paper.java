@@ -604,7 +604,7 @@ public final class Paper {
      * saturated with 1 ms computations.
      */
     private Section twoApps() throws Exception {
-        List<String> impls = List.of("activations", "virtual", "forkjoin", "platform");
+        List<String> impls = List.of("activations", "activations-shares", "virtual", "forkjoin", "platform");
         List<Measurement> m = jmh.run(new Jmh.Run(TwoApps.class).param("impl", impls.toArray(String[]::new))
                 .param("scenario", TwoApps.WEB_ALONE, TwoApps.BATCH_ALONE, TwoApps.BOTH).window());
         double bound = TwoApps.STARVED_AFTER_NANOS / 1e6;
@@ -629,8 +629,8 @@ public final class Paper {
             m.stream().filter(x -> x.matches("scenario", sc)).forEach(x -> row.put(x.param("impl"), x));
             by.put(sc, row);
         }
-        Table t = new Table("Web latency (ms) and batch throughput", "", label("activations"), label("virtual"),
-                "2 x ForkJoinPool", "platform threads (priorities)");
+        Table t = new Table("Web latency (ms) and batch throughput", "", label("activations"),
+                label("activations-shares"), label("virtual"), "2 x ForkJoinPool", "platform threads (priorities)");
         Map<String, double[]> latencyBars = new LinkedHashMap<>();
         Map<String, double[]> batchBars = new LinkedHashMap<>();
         String[] rowNames = {"web p50, batch idle", "web p99, batch idle", "web p50, batch saturated",
@@ -681,7 +681,13 @@ public final class Paper {
         s.notes.add("Batch tasks make no runtime calls, so no scheduler here can stop one midway: Activations can "
                 + "move a processor from batch to web only between two batch tasks (cooperative preemption), at most "
                 + "1 ms late. Web uses almost no processor time (500 tiny tasks/s), so batch beside web should keep "
-                + "nearly all of its throughput alone.");
+                + "nearly all of its throughput alone: the kernel lends web's idle processors to batch at once (an "
+                + "idle processor is not demand) and takes one back, at the end of a batch task, when web has work. "
+                + "Web's p99 beside batch is therefore about one batch task (1 ms) whatever its unloaded p99: the "
+                + "1.5 x target holds only where that is at least 0.67 ms. Doing better would mean keeping a "
+                + "processor idle for web, which batch's ≥ 0.9 target rules out.");
+        s.notes.add("Shares: web and batch at equal priority with shares 3 : 1. Web wants less than its 1.5 "
+                + "processors, so batch gets the rest: the shares only matter when both saturate (SharesTest).");
         missing(s, m, "TwoApps", impls.toArray(String[]::new));
         double[] a = values.get("activations");
         target("TwoApps", "Activations web p99, batch saturated (ms)", "≤ 2", a[1], 2, true);
@@ -766,6 +772,7 @@ public final class Paper {
             case "platform" -> "platform threads";
             case "forkjoin" -> "ForkJoinPool";
             case "floor" -> "floor (bare continuation)";
+            case "activations-shares" -> "Activations, shares 3 : 1";
             default -> impl;
         };
     }
