@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The paper job's experiment {@code promises}: the three promises of scheduler activations. The
@@ -198,8 +199,7 @@ final class PromisesExperiment {
                         priorityTag(impl) + " " + checkpoint + " µs", x);
                 double target = PriorityLatency.targetMicros(Integer.parseInt(checkpoint));
                 t.row(c.label, c.get("latencyP50Micros"), c.get("latencyP99Micros"), c.get("latencyMaxMicros"),
-                        c.get("starved"), target, c.get("lowWork"),
-                        c.get("preemptions"));
+                        c.get("starved"), target, c.get("lowWork"), c.get("preemptions"));
                 categories.add(c.tag);
                 p50[i] = c.get("latencyP50Micros");
                 p99[i] = c.get("latencyP99Micros");
@@ -227,7 +227,7 @@ final class PromisesExperiment {
                 categories, bars));
         s.notes.add("Priority latency: one low-priority thread per processor computes and calls "
                 + "UserThread.checkpoint() after every checkpoint interval of work (timed on an idle core; longer under "
-                + "load); every " + Table.num(PriorityLatency.PERIOD_NANOS / 1e6) + " ms a tiny high-priority task is "
+                + "load); every " + PriorityLatency.PERIOD_NANOS / 1_000_000 + " ms a tiny high-priority task is "
                 + "started and timed from just before its submission to its first instruction. Activations: two address "
                 + "spaces on one kernel, priorities " + PriorityLatency.LOW_PRIORITY + " and "
                 + PriorityLatency.HIGH_PRIORITY + "; the kernel preempts a low processor, whose thread stops at its next "
@@ -235,8 +235,9 @@ final class PromisesExperiment {
                 + "space has given its processor back before the next task: about one preemption per task. "
                 + "ForkJoinPool: checkpoint() does nothing there, and HotSpot on Linux ignores Java thread priorities "
                 + "by default, so the OS time-slices both pools; the target is shown for comparison. Percentiles per "
-                + "iteration, averaged over iterations; a task not started within " + Table.num(starvedMicros / 1e3)
-                + " ms is starved and counted at that bound.");
+                + "iteration (" + profile.window().convertTo(TimeUnit.NANOSECONDS) / PriorityLatency.PERIOD_NANOS
+                + " tasks in this profile, so p99 is close to the max), averaged over iterations; a task not started within "
+                + Table.num(starvedMicros / 1e3) + " ms is starved and counted at that bound.");
     }
 
     private static String priorityTag(String impl) {
