@@ -19,7 +19,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
 
-import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
@@ -28,9 +27,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Two applications on one machine (the paper's Table V, made about latency): a
@@ -92,8 +89,6 @@ public class TwoApps {
     static final int BATCH_SHARE = 1;
     /** A web task not started this long after its submission is starved. */
     public static final long STARVED_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    /** Not started: the value in a window's latency slot until the task runs. */
-    private static final long PENDING = -1;
 
     @Param({"activations", SHARES, "virtual", "forkjoin", "platform"})
     public String impl;
@@ -116,21 +111,10 @@ public class TwoApps {
     private final LongAdder batchDone = new LongAdder();
     /** Keeps batch results alive; racy updates are fine. */
     private long batchSink;
-    private Window window;
+    /** The iteration's web tasks. */
+    private LatencyWindow webTasks;
     /** The next web period's start; JMH thread only. */
     private long nextTick;
-
-    /** One iteration's web tasks: submit times (JMH thread only) and submit→start latencies. */
-    private static final class Window {
-        final long[] submitted;
-        final AtomicLongArray latency;
-        int count;
-
-        Window(int capacity) {
-            submitted = new long[capacity];
-            latency = new AtomicLongArray(capacity);
-        }
-    }
 
     /** Secondary results over one iteration's window; see {@link AuxValue}. */
     @State(Scope.Thread)
@@ -155,7 +139,7 @@ public class TwoApps {
             this.apps = apps;
             long nanos = iteration.getTime().convertTo(TimeUnit.NANOSECONDS);
             // periods in the window, plus the last invocation's overrun and slack
-            apps.window = new Window((int) (nanos / WEB_PERIOD_NANOS) + 1024);
+            apps.webTasks = new LatencyWindow((int) (nanos / WEB_PERIOD_NANOS) + 1024, STARVED_AFTER_NANOS);
             apps.nextTick = System.nanoTime();
             batchAtOpen = apps.batchDone.sum();
             openedAt = System.nanoTime();
@@ -167,12 +151,11 @@ public class TwoApps {
             long tasks = apps.batchDone.sum() - batchAtOpen;
             batchTasks = tasks;
             batchUtilization = tasks * (double) apps.batchTaskNanos / 1e9 / apps.processors;
-            long[] latencies = apps.closeWindow();
-            long starved = Arrays.stream(latencies).filter(l -> l >= STARVED_AFTER_NANOS).count();
-            webStarved = starved;
-            webP50Micros = AuxValue.ofWindow(quantile(latencies, 0.50) / 1e3, windowNanos);
-            webP99Micros = AuxValue.ofWindow(quantile(latencies, 0.99) / 1e3, windowNanos);
-            webMaxMicros = AuxValue.ofWindow(quantile(latencies, 1.0) / 1e3, windowNanos);
+            long[] latencies = apps.webTasks.close();
+            webStarved = apps.webTasks.starved(latencies);
+            webP50Micros = AuxValue.ofWindow(LatencyWindow.quantile(latencies, 0.50) / 1e3, windowNanos);
+            webP99Micros = AuxValue.ofWindow(LatencyWindow.quantile(latencies, 0.99) / 1e3, windowNanos);
+            webMaxMicros = AuxValue.ofWindow(LatencyWindow.quantile(latencies, 1.0) / 1e3, windowNanos);
         }
     }
 
@@ -290,60 +273,9 @@ public class TwoApps {
     @Benchmark
     public void webPeriod(Results window) {
         if (!scenario.equals(BATCH_ALONE)) {
-            submitWebTask();
+            web.execute(webTasks.next());
         }
         nextTick = Math.max(nextTick + WEB_PERIOD_NANOS, System.nanoTime());
-        sleepUntil(nextTick);
-    }
-
-    private void submitWebTask() {
-        Window w = window;
-        int i = w.count;
-        if (i == w.submitted.length) {
-            throw new IllegalStateException("web window full: " + i + " tasks in one iteration");
-        }
-        w.latency.set(i, PENDING);
-        w.count = i + 1;
-        long at = System.nanoTime();
-        w.submitted[i] = at;
-        web.execute(() -> w.latency.set(i, System.nanoTime() - at));
-    }
-
-    private static void sleepUntil(long deadline) {
-        for (long left; (left = deadline - System.nanoTime()) > 0; ) {
-            LockSupport.parkNanos(left);
-        }
-    }
-
-    /**
-     * Ends the current window: waits until its last task has started or
-     * {@link #STARVED_AFTER_NANOS} after the last submission, then returns every task's latency,
-     * the bound for those that had not started by then (or started later than it).
-     */
-    private long[] closeWindow() {
-        Window w = window;
-        int n = w.count;
-        long deadline = n == 0 ? 0 : w.submitted[n - 1] + STARVED_AFTER_NANOS;
-        for (int i = 0; i < n; i++) {
-            while (w.latency.get(i) == PENDING && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(100_000);
-            }
-        }
-        long[] r = new long[n];
-        for (int i = 0; i < n; i++) {
-            long l = w.latency.get(i);
-            r[i] = l == PENDING || l >= STARVED_AFTER_NANOS ? STARVED_AFTER_NANOS : l;
-        }
-        return r;
-    }
-
-    /** The {@code ceil(q * n)}-th smallest value; NaN when empty. Sorts {@code values}. */
-    static double quantile(long[] values, double q) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        Arrays.sort(values);
-        int rank = (int) Math.max(1, Math.ceil(q * values.length));
-        return values[rank - 1];
+        LatencyWindow.sleepUntil(nextTick);
     }
 }

@@ -143,7 +143,7 @@ public final class Paper {
                 new Step("blocking", "Figure 3: computation that blocks in the kernel", 5, this::blocking),
                 new Step("http", "an HTTP server under closed-loop load", 6, this::http),
                 new Step("twoapps", "two applications: web latency beside a saturated batch", 12, this::twoApps),
-                new Step("promises", "the promises: hand-off latency and idle processors", 4,
+                new Step("promises", "the promises: hand-off latency, idle processors and priority latency", 5,
                         () -> PromisesExperiment.run(jmh, profile, out, this::target))));
         steps.removeIf(s -> !only.contains(s.id));
         if (only.contains("table5") && !only.contains("speedup")) {

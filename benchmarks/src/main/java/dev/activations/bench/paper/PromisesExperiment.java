@@ -1,5 +1,6 @@
 package dev.activations.bench.paper;
 
+import dev.activations.bench.PriorityLatency;
 import dev.activations.bench.Promises;
 
 import java.io.IOException;
@@ -8,11 +9,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The paper job's experiment {@code promises}: the first two promises of scheduler activations,
- * measured by {@link Promises} under BlockingMix's workload from the kernel's and the scheduler's
- * own timestamps and state. (The third, priority latency, is the "two apps" experiment's.)
+ * The paper job's experiment {@code promises}: the three promises of scheduler activations. The
+ * first two are measured by {@link Promises} under BlockingMix's workload from the kernel's and
+ * the scheduler's own timestamps and state; the third by {@link PriorityLatency}.
  * <ul>
  *   <li>Hand-off latency: a carrier blocking to its processor running another thread, bracketed
  *       (target p99 &lt;= 100 µs) and unbracketed (p99 &lt;= 2 ms); with the kernel's defaults and
@@ -25,6 +27,10 @@ import java.util.Map;
  *   <li>Idle with ready work: processor time idle, in transit or free while a thread was ready
  *       (target &lt; 1 %), with the time a processor is kept by a carrier inside its bracket
  *       beside it.</li>
+ *   <li>Priority latency: a high-priority thread becoming ready while low-priority threads
+ *       hold every processor, to its running (target p99 &lt;= one checkpoint interval + 50 µs),
+ *       beside two {@code ForkJoinPool}s of different thread priorities, the nearest JDK
+ *       alternative.</li>
  * </ul>
  * Kept out of {@link Paper} but for one call, so that experiments added there merge easily.
  */
@@ -76,7 +82,7 @@ final class PromisesExperiment {
                     find(alone, impl, Promises.BRACKETED)));
         }
 
-        Section s = new Section("The promises: hand-off latency and idle processors",
+        Section s = new Section("The promises: hand-off latency, idle processors and priority latency",
                 "BlockingMix's workload (six threads per core, ~20 ms of computation then a 10 ms named-pipe read; "
                         + "carriers pinned), timed by the kernel and the scheduler themselves (Kernel.handOffStats, "
                         + "HandOffClock) and sampled at random instants about every 500 µs (IdleSampler). Hand-off: "
@@ -166,7 +172,80 @@ final class PromisesExperiment {
                 configs.get(2 * impls.length + 1).get("handOffP99Us"), 2_000, true);
         targets.add("Promises", "idle with ready work (%), Java threads, bracketed, pinned", "< 1",
                 configs.get(0).get("idleWithWorkPct"), 1, true);
+        priorityLatency(jmh, profile, out, targets, s);
         return s;
+    }
+
+    /** The third promise ({@link PriorityLatency}): its table, chart, notes and targets, added to {@code s}. */
+    private static void priorityLatency(Jmh jmh, Profile profile, Path out, Targets targets, Section s)
+            throws Exception {
+        String[] impls = {"activations", "userthread", "forkjoin"};
+        String[] checkpoints = profile == Profile.FULL ? new String[] {"100", "1000"} : new String[] {"100"};
+        List<Measurement> m = jmh.run(new Jmh.Run(PriorityLatency.class).param("impl", impls)
+                .param("checkpointMicros", checkpoints).window());
+        double starvedMicros = PriorityLatency.STARVED_AFTER_NANOS / 1e3;
+        Table t = new Table("Priority latency (µs)", "configuration", "p50", "p99", "max", "starved/s", "target (p99)",
+                "low work (share of processors)", "preemptions/s");
+        List<String> categories = new ArrayList<>();
+        double[] p50 = new double[impls.length * checkpoints.length];
+        double[] p99 = new double[p50.length];
+        double[] max = new double[p50.length];
+        int i = 0;
+        for (String checkpoint : checkpoints) {
+            for (String impl : impls) {
+                Measurement x = m.stream().filter(r -> r.matches("impl", impl, "checkpointMicros", checkpoint))
+                        .findFirst().orElse(null);
+                Config c = new Config(priorityKind(impl) + ", checkpoint interval " + checkpoint + " µs",
+                        priorityTag(impl) + " " + checkpoint + " µs", x);
+                double target = PriorityLatency.targetMicros(Integer.parseInt(checkpoint));
+                t.row(c.label, c.get("latencyP50Micros"), c.get("latencyP99Micros"), c.get("latencyMaxMicros"),
+                        c.get("starved"), target, c.get("lowWork"), c.get("preemptions"));
+                categories.add(c.tag);
+                p50[i] = c.get("latencyP50Micros");
+                p99[i] = c.get("latencyP99Micros");
+                max[i] = c.get("latencyMaxMicros");
+                i++;
+                if (x == null) {
+                    s.notes.add("**PriorityLatency / " + c.label + " failed** (no result; see the jmh-*.log files).");
+                } else if (impl.equals("activations")) {
+                    targets.add("PriorityLatency", "priority latency p99 (µs), Java threads, checkpoint interval "
+                            + checkpoint + " µs", "≤ " + Table.num(target), c.get("latencyP99Micros"), target, true);
+                }
+            }
+        }
+        s.tables.add(t);
+        Map<String, double[]> bars = new LinkedHashMap<>();
+        bars.put("p50", p50);
+        bars.put("p99", p99);
+        bars.put("max", max);
+        chart(s, "promises-priority.png", "Priority latency, p50, p99 and max (µs, log scale); target for Activations: "
+                + "p99 ≤ checkpoint interval + " + PriorityLatency.TARGET_SLACK_MICROS + " µs. J: Java threads, "
+                + "U: user threads, FJP: two ForkJoinPools (worker threads at MAX and MIN priority); the interval is "
+                + "the low threads' computation between checkpoints; a bar at " + Table.num(starvedMicros)
+                + " µs means starved", () -> Charts.bars(out.resolve("promises-priority.png"),
+                "High-priority thread ready to running, low priority on every processor (log scale)", "µs", true,
+                categories, bars));
+        s.notes.add("Priority latency: one low-priority thread per processor computes and calls "
+                + "UserThread.checkpoint() after every checkpoint interval of work (timed on an idle core; longer under "
+                + "load); every " + PriorityLatency.PERIOD_NANOS / 1_000_000 + " ms a tiny high-priority task is "
+                + "started and timed from just before its submission to its first instruction. Activations: two address "
+                + "spaces on one kernel, priorities " + PriorityLatency.LOW_PRIORITY + " and "
+                + PriorityLatency.HIGH_PRIORITY + "; the kernel preempts a low processor, whose thread stops at its next "
+                + "checkpoint. The period is longer than the kernel's idle hysteresis (2 ms by default), so the high "
+                + "space has given its processor back before the next task: about one preemption per task. "
+                + "ForkJoinPool: checkpoint() does nothing there, and HotSpot on Linux ignores Java thread priorities "
+                + "by default, so the OS time-slices both pools; the target is shown for comparison. Percentiles per "
+                + "iteration (" + profile.window().convertTo(TimeUnit.NANOSECONDS) / PriorityLatency.PERIOD_NANOS
+                + " tasks in this profile, so p99 is close to the max), averaged over iterations; a task not started within "
+                + Table.num(starvedMicros / 1e3) + " ms is starved and counted at that bound.");
+    }
+
+    private static String priorityTag(String impl) {
+        return impl.equals("forkjoin") ? "FJP" : tag(impl);
+    }
+
+    private static String priorityKind(String impl) {
+        return impl.equals("forkjoin") ? "2 x ForkJoinPool (MAX / MIN thread priority)" : kind(impl);
     }
 
     private static Measurement find(List<Measurement> m, String impl, String blocking) {
