@@ -54,6 +54,12 @@ import java.util.concurrent.locks.LockSupport;
  * then lingering (idle) VPs of spaces above target, and only then are running VPs of spaces
  * above target preempted: the kernel sets PREEMPT in the holder's signal word, the user thread
  * honours it at its next safepoint, and the VP comes back through {@link #upcallReturned}.
+ * Preemption is a race: for {@code n} VPs owed, {@code preemptsInFlight} counts {@code n} but
+ * every running VP of the victim is flagged, and once {@code n} have come back the others'
+ * flags are taken back ({@link #cancelRacingPreemptions}). The owed space then waits for the
+ * victim's nearest safepoint, not an arbitrary one's, and a carrier the OS keeps off its CPU
+ * (a loaded machine) does not hold it up. A flag taken back too late costs one extra upcall:
+ * the VP comes back and is given straight back to its space.
  * An idle VP lingers with its space for {@code idleHysteresis}, so a space that goes idle for a
  * moment does not lose its processors, unless another space wants one: a lingering VP is not
  * part of its space's demand, so a space that has requested processors takes it at once (its
@@ -710,7 +716,7 @@ public final class Kernel implements AutoCloseable {
                 VirtualProcessor vp = a.processor;
                 AddressSpace s = a.space;
                 boolean preempted = vp.preemptPending || stopped != null;
-                boolean keep = vp.selfPreempt && !closed && !s.detached;
+                boolean keep = (vp.selfPreempt || vp.withdrawn) && !closed && !s.detached;
                 releaseProcessor(a);
                 if (preempted) {
                     preemptedSpace = s;
@@ -853,6 +859,7 @@ public final class Kernel implements AutoCloseable {
         vp.owner = s;
         vp.preemptPending = false;
         vp.selfPreempt = false;
+        vp.withdrawn = false;
         a.processor = vp;
         a.space = s;
         a.signal = 0;
@@ -880,13 +887,15 @@ public final class Kernel implements AutoCloseable {
         assert Thread.holdsLock(lock);
         VirtualProcessor vp = a.processor;
         AddressSpace s = vp.owner;
-        if (vp.preemptPending && !vp.selfPreempt) {
-            s.preemptsInFlight--;
+        if (vp.preemptPending && !vp.selfPreempt && s.preemptsInFlight > 0 && --s.preemptsInFlight == 0
+                && !s.detached && !closed) {
+            cancelRacingPreemptions(s, vp); // the race is won: the other flagged VPs may keep running
         }
         vp.holder = null;
         vp.owner = null;
         vp.preemptPending = false;
         vp.selfPreempt = false;
+        vp.withdrawn = false;
         a.processor = null;
         a.space = null;
         s.heldChanging(System.nanoTime());
@@ -1061,8 +1070,10 @@ public final class Kernel implements AutoCloseable {
 
     /**
      * Takes one VP from {@code victim} for {@code owed}: a lingering one moves at once (its
-     * carrier runs {@code owed}'s processorAdded); otherwise one running VP is asked to
-     * preempt. Returns false if {@code victim} has no VP that can be taken. Caller holds the lock.
+     * carrier runs {@code owed}'s processorAdded); otherwise one more preemption is counted in
+     * {@code victim.preemptsInFlight} and every running VP of the victim is flagged (a race,
+     * see the overview). Returns false if {@code victim} has no VP that can be taken. Caller
+     * holds the lock.
      */
     private boolean reclaimOne(AddressSpace victim, AddressSpace owed) {
         Activation l = victim.lingering.poll();
@@ -1076,24 +1087,57 @@ public final class Kernel implements AutoCloseable {
             LockSupport.unpark(l);
             return true;
         }
+        int flagged = 0;
         VirtualProcessor best = null;
         for (VirtualProcessor vp : processors) {
-            if (vp.owner == victim && !vp.preemptPending) {
-                int st = vp.holder.state();
-                if (st == Activation.RUNNING || best == null) {
+            if (vp.owner == victim) {
+                if (vp.preemptPending) {
+                    flagged += vp.selfPreempt ? 0 : 1;
+                } else if (vp.holder.state() == Activation.RUNNING || best == null) {
                     best = vp;
                 }
             }
         }
-        if (best == null) {
-            return false;
+        if (flagged <= victim.preemptsInFlight) { // no VP racing spare: flag one more
+            if (best == null) {
+                return false;
+            }
+            flag(best);
         }
-        best.preemptPending = true;
-        best.selfPreempt = false;
         victim.preemptsInFlight++;
-        best.holder.signal |= Activation.PREEMPT;
         preemptionCount.increment();
+        for (VirtualProcessor vp : processors) { // the race: every running VP of the victim, first ones win
+            if (vp.owner == victim && !vp.preemptPending && vp.holder.state() == Activation.RUNNING) {
+                flag(vp);
+            }
+        }
         return true;
+    }
+
+    /** Asks {@code vp}'s holder to give it back at its next safepoint. Caller holds the lock. */
+    private static void flag(VirtualProcessor vp) {
+        vp.preemptPending = true;
+        vp.selfPreempt = false;
+        vp.withdrawn = false;
+        vp.holder.signal |= Activation.PREEMPT;
+    }
+
+    /**
+     * {@code s} has given back every VP it was asked for: takes PREEMPT back from the VPs still
+     * flagged in the race ({@link #reclaimOne}), except {@code returned}, the one coming back
+     * now. A holder that saw the flag already just comes back, and {@link #upcallReturned}
+     * gives its VP straight back to {@code s} ({@code withdrawn}, like a self-preemption): not
+     * through a re-plan, which would see {@code s} a VP short for a moment and could move the
+     * time-slicing rotation on. Caller holds the lock.
+     */
+    private void cancelRacingPreemptions(AddressSpace s, VirtualProcessor returned) {
+        for (VirtualProcessor vp : processors) {
+            if (vp != returned && vp.owner == s && vp.preemptPending && !vp.selfPreempt) {
+                vp.preemptPending = false;
+                vp.withdrawn = true;
+                vp.holder.signal &= ~Activation.PREEMPT;
+            }
+        }
     }
 
     int busyProcessors() {

@@ -21,6 +21,11 @@ public final class VirtualProcessor {
     boolean preemptPending;
     /** The pending preemption came from the owner's own {@code preempt} downcall. Under the lock. */
     boolean selfPreempt;
+    /**
+     * A racing preemption of this VP was taken back (another VP of its space came first); if its
+     * holder had seen it already and comes back, the VP stays with its space. Under the lock.
+     */
+    boolean withdrawn;
 
     VirtualProcessor(Kernel kernel, int id) {
         this.kernel = kernel;

@@ -17,7 +17,8 @@ import java.util.Set;
  *       owner, and whose state holds a VP (RUNNING, IN_KERNEL or LINGERING).</li>
  *   <li>No VP is twice on the free list; no activation holds two VPs.</li>
  *   <li>Each attached space's {@code held} equals the number of VPs it owns; {@code pending}
- *       and {@code preemptsInFlight} are never negative; its lingering activations are LINGERING
+ *       and {@code preemptsInFlight} are never negative, and at least that many of its VPs are
+ *       flagged for preemption (the race may flag more); its lingering activations are LINGERING
  *       on one of its VPs.</li>
  *   <li>{@code busy} equals the number of VPs not free.</li>
  *   <li>Spare activations hold no VP.</li>
@@ -84,6 +85,14 @@ public final class KernelInvariants {
             }
             if (s.pending < 0 || s.preemptsInFlight < 0) {
                 broken.add(s.name() + " pending = " + s.pending + ", preemptsInFlight = " + s.preemptsInFlight);
+            }
+            int flagged = 0;
+            for (VirtualProcessor vp : vps) {
+                flagged += vp.owner == s && vp.preemptPending && !vp.selfPreempt ? 1 : 0;
+            }
+            if (flagged < s.preemptsInFlight) {
+                broken.add(s.name() + " owes " + s.preemptsInFlight + " preemptions but only " + flagged
+                        + " of its VPs are flagged: an owed VP would never come");
             }
             for (Activation l : s.lingering) {
                 if (l.state() != Activation.LINGERING || l.processor == null || l.processor.owner != s) {
