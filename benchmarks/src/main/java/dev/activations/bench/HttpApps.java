@@ -58,7 +58,8 @@ import java.util.concurrent.locks.LockSupport;
  * 3 : 1), {@code virtual} (one JDK scheduler), {@code forkjoin} (two pools), {@code platform}
  * (two fixed pools, Java priorities MAX and MIN, which HotSpot on Linux ignores by default).
  *
- * <p>One iteration is one load window. Score: the JMH thread's ticks per second, about
+ * <p>Set-up warms the server with a closed-loop burst of {@link #WARM_UP_REQUESTS} requests
+ * before the fixed-rate load and the batch start. One iteration is one load window. Score: the JMH thread's ticks per second, about
  * {@code 1 s / }{@link #TICK_NANOS} (a check, not the result); each tick also checks that the
  * server still answers ({@link HttpLoad#STALL_NANOS}). Secondary results over each iteration's
  * window (see {@link AuxValue}), from the generator: {@code webP50Millis}, {@code webP99Millis},
@@ -81,6 +82,15 @@ public class HttpApps {
     public static final int WEB_RATE_PER_PROCESSOR = 500;
     /** {@link #connections}' default: enough that a connection is rarely still waiting when its turn comes. */
     public static final int CONNECTIONS = 16;
+    /**
+     * Requests the server answers in set-up, from a closed-loop burst over
+     * {@link #WARM_UP_CONNECTIONS} connections, before the fixed-rate load and the batch start:
+     * the server's code is compiled by the JIT during its first seconds of load (several on a
+     * busy 2-core machine), and at a fixed rate of a few hundred requests per second those seconds
+     * would reach into the measured windows as stalls of hundreds of ms.
+     */
+    static final int WARM_UP_REQUESTS = 10_000;
+    static final int WARM_UP_CONNECTIONS = 4;
     /** The JMH thread's period: one tick per invocation. */
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** How long tear-down waits for the server to stop. */
@@ -179,8 +189,13 @@ public class HttpApps {
         batch = new SaturatedBatch(p); // times a batch task while the machine is still quiet
         executors = ExecutorPair.create(impl, p, "http-apps");
         if (!scenario.equals(TwoApps.BATCH_ALONE)) {
-            server = HttpLoad.serve(HttpLoad.COMPUTE, executors.web, connections, completions);
+            server = HttpLoad.serve(HttpLoad.COMPUTE, executors.web, Math.max(connections, WARM_UP_CONNECTIONS),
+                    completions);
+            try (LoadGeneratorProcess burst = HttpLoad.load(server, HttpLoad.COMPUTE, WARM_UP_CONNECTIONS, 0)) {
+                completions.awaitAtLeast(WARM_UP_REQUESTS, HttpLoad.STALL_NANOS);
+            }
             generator = HttpLoad.load(server, HttpLoad.COMPUTE, connections, (double) webRatePerProcessor * p);
+            answered = completions.count();
             answeredAt = System.nanoTime();
         }
         if (!scenario.equals(TwoApps.WEB_ALONE)) {

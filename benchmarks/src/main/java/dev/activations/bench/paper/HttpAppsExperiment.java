@@ -28,6 +28,13 @@ final class HttpAppsExperiment {
     private static final List<String> SCENARIOS = List.of(TwoApps.WEB_ALONE, TwoApps.BATCH_ALONE, TwoApps.BOTH);
     /** A cell that does not apply: web figures with no server, batch figures with batch idle. */
     private static final String NONE = "—";
+    /**
+     * Web answered less than this share of the offered requests in a window: it is starved, and
+     * its percentiles (of the few answers, or of none: NaN) say nothing.
+     */
+    private static final double STARVED_BELOW = 0.5;
+    /** Where the chart draws a starved web's p99 (log scale). */
+    private static final double STARVED_BAR_MILLIS = 1_000;
 
     private HttpAppsExperiment() {
     }
@@ -83,10 +90,11 @@ final class HttpAppsExperiment {
                 Measurement x = row.get(sc);
                 boolean web = !sc.equals(TwoApps.BATCH_ALONE);
                 boolean batch = !sc.equals(TwoApps.WEB_ALONE);
+                boolean starved = web && starved(x, offered);
                 raw.row(label(impl), scenario(sc),
-                        web ? (Object) get(x, "webP50Millis") : NONE,
-                        web ? (Object) get(x, "webP99Millis") : NONE,
-                        web ? (Object) get(x, "webMaxMillis") : NONE,
+                        !web ? NONE : starved ? "starved" : (Object) get(x, "webP50Millis"),
+                        !web ? NONE : starved ? "starved" : (Object) get(x, "webP99Millis"),
+                        !web ? NONE : starved ? "starved" : (Object) get(x, "webMaxMillis"),
                         web ? (Object) get(x, "webRequests") : NONE,
                         batch ? (Object) get(x, "batchTasks") : NONE,
                         batch ? (Object) get(x, "batchUtilization") : NONE);
@@ -94,8 +102,9 @@ final class HttpAppsExperiment {
                     double served = get(x, "webRequests");
                     if (served < 0.95 * offered) {
                         s.notes.add(String.format(Locale.ROOT, "%s, %s: web answered %.0f of the %d requests/s "
-                                + "offered; the rest were still waiting at the end of their window and are in no "
-                                + "percentile.", label(impl), scenario(sc), served, offered));
+                                + "offered; the rest were not answered within their window and are in no percentile "
+                                + "(at most %d are in flight; the others wait in the generator, owed).", label(impl),
+                                scenario(sc), served, offered, HttpApps.CONNECTIONS));
                     }
                     double errors = get(x, "webErrors");
                     if (errors > 0) {
@@ -108,18 +117,23 @@ final class HttpAppsExperiment {
             Measurement idle = row.get(TwoApps.WEB_ALONE);
             Measurement alone = row.get(TwoApps.BATCH_ALONE);
             Measurement both = row.get(TwoApps.BOTH);
-            double p99Idle = get(idle, "webP99Millis");
-            double p99Busy = get(both, "webP99Millis");
-            double[] r = {get(both, "webP50Millis") / get(idle, "webP50Millis"), p99Busy / p99Idle,
+            double p99Idle = latency(idle, "webP99Millis", offered);
+            double p99Busy = latency(both, "webP99Millis", offered);
+            boolean starvedBusy = Double.isInfinite(p99Busy);
+            double[] r = {starvedBusy ? Double.POSITIVE_INFINITY
+                    : latency(both, "webP50Millis", offered) / latency(idle, "webP50Millis", offered),
+                    starvedBusy ? Double.POSITIVE_INFINITY : p99Busy / p99Idle,
                     get(both, "batchTasks") / get(alone, "batchTasks")};
-            relative.row(label(impl), r[0], r[1], r[2]);
-            p99Bars.put(label(impl), new double[] {p99Idle, p99Busy});
+            relative.row(label(impl), starvedBusy ? "starved" : (Object) r[0], starvedBusy ? "starved" : (Object) r[1],
+                    r[2]);
+            p99Bars.put(label(impl), new double[] {bar(p99Idle), bar(p99Busy)});
             ratios.put(impl, r);
         }
         s.tables.add(raw);
         s.tables.add(relative);
         s.chart("httpapps.png", "HttpServer p99 latency at " + offered + " requests/s, batch idle and batch "
-                        + "saturated (log scale), measured here",
+                        + "saturated (log scale; a bar at " + Table.num(STARVED_BAR_MILLIS) + " ms means starved: web "
+                        + "answered under half the requests offered), measured here",
                 () -> Charts.bars(out.resolve("httpapps.png"), "HttpServer p99 beside a saturated batch (log scale)",
                         "ms", true, List.of("batch idle", "batch saturated"), p99Bars));
         s.notes.add("Beyond the executors' reach: the server's dispatcher thread (a JDK platform thread that sees a "
@@ -139,6 +153,19 @@ final class HttpAppsExperiment {
         targets.add("HttpApps", "Activations web p99 saturated / idle", "≤ 1.5", a[1], 1.5, true);
         targets.add("HttpApps", "Activations batch tasks/s beside web / alone", "≥ 0.9", a[2], 0.9, false);
         return s;
+    }
+
+    private static boolean starved(Measurement x, int offered) {
+        return x != null && get(x, "webRequests") < STARVED_BELOW * offered;
+    }
+
+    /** A web latency in ms: +inf when web was starved, NaN when missing. */
+    private static double latency(Measurement x, String secondary, int offered) {
+        return starved(x, offered) ? Double.POSITIVE_INFINITY : get(x, secondary);
+    }
+
+    private static double bar(double millis) {
+        return Double.isInfinite(millis) ? STARVED_BAR_MILLIS : millis;
     }
 
     private static double get(Measurement x, String secondary) {
