@@ -128,8 +128,6 @@ public class HttpLoad {
 
     @Setup
     public void setup() throws IOException {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        System.setProperty("sun.net.httpserver.maxIdleConnections", Integer.toString(Math.max(200, connections)));
         int p = Runtime.getRuntime().availableProcessors();
         executor = switch (impl) {
             case Kind.PLATFORM -> Executors.newFixedThreadPool(PLATFORM_POOL);
@@ -140,16 +138,44 @@ public class HttpLoad {
             }
             default -> throw new IllegalArgumentException("unknown impl \"" + impl + "\"; expected platform, virtual or activations");
         };
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), connections);
+        server = serve(handler, executor, connections, completions);
+        generator = load(server, handler, connections, 0);
+    }
+
+    /**
+     * Starts a server on a free loopback port that answers every path with {@code handler}
+     * ({@link #COMPUTE} or {@link #BLOCK}) on {@code executor}, counting each answer in
+     * {@code completions}. Sets the server's properties first (see the class comment): call it
+     * once per JVM, before anything else loads the server's classes.
+     *
+     * @param connections the most connections the load will hold (backlog and idle pool)
+     */
+    static HttpServer serve(String handler, ExecutorService executor, int connections, Completions completions)
+            throws IOException {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        System.setProperty("sun.net.httpserver.maxIdleConnections", Integer.toString(Math.max(200, connections)));
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), connections);
         switch (handler) {
-            case COMPUTE -> server.createContext("/", this::compute);
-            case BLOCK -> server.createContext("/", this::block);
+            case COMPUTE -> server.createContext("/", exchange -> compute(exchange, completions));
+            case BLOCK -> server.createContext("/", exchange -> block(exchange, completions));
             default -> throw new IllegalArgumentException("unknown handler \"" + handler + "\"; expected " + COMPUTE + " or " + BLOCK);
         }
         server.setExecutor(executor);
         server.start();
-        int selectors = p > 4 ? 2 : 1;
-        generator = LoadGeneratorProcess.start(server.getAddress(), "/" + handler, connections, selectors,
+        return server;
+    }
+
+    /**
+     * Starts a load generator in a JVM of its own against {@code server}'s {@code handler}
+     * (one selector thread, two on more than 4 processors) and waits up to 30 s for its
+     * connections.
+     *
+     * @param rate requests per second over all connections; 0 for a closed loop
+     */
+    static LoadGeneratorProcess load(HttpServer server, String handler, int connections, double rate)
+            throws IOException {
+        int selectors = Runtime.getRuntime().availableProcessors() > 4 ? 2 : 1;
+        return LoadGeneratorProcess.start(server.getAddress(), "/" + handler, connections, selectors, rate,
                 Duration.ofSeconds(30));
     }
 
@@ -171,12 +197,12 @@ public class HttpLoad {
         }
     }
 
-    private void compute(HttpExchange exchange) throws IOException {
+    private static void compute(HttpExchange exchange, Completions completions) throws IOException {
         long r = CpuWork.spin(System.nanoTime(), COMPUTE_ITERATIONS);
-        respond(exchange, Long.toHexString(r));
+        respond(exchange, Long.toHexString(r), completions);
     }
 
-    private void block(HttpExchange exchange) throws IOException {
+    private static void block(HttpExchange exchange, Completions completions) throws IOException {
         try {
             Thread.sleep(BLOCK_MILLIS);
         } catch (InterruptedException e) {
@@ -184,10 +210,10 @@ public class HttpLoad {
             Thread.currentThread().interrupt();
             return;
         }
-        respond(exchange, "slept");
+        respond(exchange, "slept", completions);
     }
 
-    private void respond(HttpExchange exchange, String text) throws IOException {
+    private static void respond(HttpExchange exchange, String text, Completions completions) throws IOException {
         byte[] body = (text + "\n").getBytes(StandardCharsets.US_ASCII);
         exchange.sendResponseHeaders(200, body.length);
         try (OutputStream out = exchange.getResponseBody()) {

@@ -1,8 +1,5 @@
 package dev.activations.bench;
 
-import dev.activations.kernel.Kernel;
-import dev.activations.runtime.Activations;
-import dev.activations.runtime.Scheduler;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,43 +16,23 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Two applications on one machine (the paper's Table V, made about latency): a
- * latency-sensitive "web" executor beside a "batch" executor. Batch is kept saturated: {@link
- * #QUEUED_PER_PROCESSOR} tasks per processor always queued or running, each {@link
- * #BATCH_TASK_ITERATIONS} steps of a plain CPU loop ({@link CpuWork}: no runtime calls, no
- * checkpoints; about 1 ms on the 2-core reference machine, the same work in every fork). A platform thread of its own, the batch <em>driver</em>, submits a new
- * task whenever one ends, so batch tasks enter the executor from outside it, as web's do (tasks
- * that submitted their own successors would put them in a {@code ForkJoinPool} worker's local
- * queue, which that worker serves before submissions from outside: a path web's tasks do not
- * have). Web: the JMH thread submits a tiny task every {@link #WEB_PERIOD_NANOS} (2 ms); the task
- * records its submit→start latency.
+ * latency-sensitive "web" executor beside a "batch" executor. Batch is kept saturated
+ * ({@link SaturatedBatch}): {@link #QUEUED_PER_PROCESSOR} tasks per processor always queued or
+ * running, each about 1 ms of a plain CPU loop with no runtime calls and no checkpoints,
+ * submitted from outside the executor by a driver thread, as web's are. Web: the JMH thread
+ * submits a tiny task every {@link #WEB_PERIOD_NANOS} (2 ms); the task records its submit→start
+ * latency. {@link HttpApps} is the same with an HTTP server as web.
  *
  * <p>{@code scenario}: {@code web} — web alone, batch idle (web's unloaded latency); {@code
  * batch} — batch alone, no web tasks (the JMH thread still ticks); {@code both}. {@code impl}:
- * <ul>
- *   <li>{@code activations} — two address spaces on one kernel of all processors, web priority
- *       {@link #WEB_PRIORITY}, batch {@link #BATCH_PRIORITY}, each with
- *       {@code Activations.newExecutor(scheduler)};</li>
- *   <li>{@code activations-shares} — the same, but equal priorities and shares
- *       {@link #WEB_SHARE} : {@link #BATCH_SHARE} (the kernel rotates processors by weight);</li>
- *   <li>{@code virtual} — two {@code newVirtualThreadPerTaskExecutor()}s: one JDK scheduler;</li>
- *   <li>{@code forkjoin} — two {@code ForkJoinPool(p)}s, time-sliced by the OS;</li>
- *   <li>{@code platform} — two fixed pools of {@code p} platform threads, web's at
- *       {@code Thread.MAX_PRIORITY}, batch's at {@code MIN_PRIORITY} (HotSpot on Linux ignores
- *       Java priorities unless started with {@code -XX:ThreadPriorityPolicy=1} as root: what
- *       an application gets by default).</li>
- * </ul>
+ * the pair of executors ({@link ExecutorPair}): {@code activations} (two address spaces on one
+ * kernel, web priority 8, batch 3), {@code activations-shares} (equal priorities, shares 3 : 1),
+ * {@code virtual} (one JDK scheduler), {@code forkjoin} (two pools), {@code platform} (two
+ * fixed pools, Java priorities MAX and MIN, which HotSpot on Linux ignores by default).
  *
  * <p>Score: web periods per second, about 500 when the JMH thread keeps its pace (a check, not
  * the result). Secondary results over each iteration's window: {@code webP50Micros}, {@code
@@ -78,39 +55,21 @@ public class TwoApps {
     public static final String BATCH_ALONE = "batch";
     public static final String BOTH = "both";
     static final long WEB_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    /** {@link CpuWork#spin} steps per batch task: about 1 ms on the reference machine. */
-    public static final int BATCH_TASK_ITERATIONS = 520_000;
-    public static final int QUEUED_PER_PROCESSOR = 4;
-    static final int WEB_PRIORITY = 8;
-    static final int BATCH_PRIORITY = 3;
-    /** The {@code impl} of two spaces of equal priority that share processors by weight. */
-    static final String SHARES = "activations-shares";
-    static final int WEB_SHARE = 3;
-    static final int BATCH_SHARE = 1;
+    /** Batch tasks per processor always queued or running. */
+    public static final int QUEUED_PER_PROCESSOR = SaturatedBatch.QUEUED_PER_PROCESSOR;
     /** A web task not started this long after its submission is starved. */
     public static final long STARVED_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Not started: the value in a window's latency slot until the task runs. */
+    private static final long PENDING = -1;
 
-    @Param({"activations", SHARES, "virtual", "forkjoin", "platform"})
+    @Param({"activations", ExecutorPair.SHARES, "virtual", "forkjoin", "platform"})
     public String impl;
 
     @Param({WEB_ALONE, BATCH_ALONE, BOTH})
     public String scenario;
 
-    private int processors;
-    private Kernel kernel;
-    private Scheduler webSpace;
-    private Scheduler batchSpace;
-    private ExecutorService web;
-    private ExecutorService batch;
-    /** One batch task's time alone on an idle core (fastest of several, timed in setup). */
-    private long batchTaskNanos;
-    private volatile boolean batchRunning;
-    /** One permit per batch task that may be submitted; a task returns its permit as it ends. */
-    private final Semaphore batchSlots = new Semaphore(0);
-    private Thread batchDriver;
-    private final LongAdder batchDone = new LongAdder();
-    /** Keeps batch results alive; racy updates are fine. */
-    private long batchSink;
+    private ExecutorPair executors;
+    private SaturatedBatch batch;
     /** The iteration's web tasks. */
     private LatencyWindow webTasks;
     /** The next web period's start; JMH thread only. */
@@ -141,16 +100,16 @@ public class TwoApps {
             // periods in the window, plus the last invocation's overrun and slack
             apps.webTasks = new LatencyWindow((int) (nanos / WEB_PERIOD_NANOS) + 1024, STARVED_AFTER_NANOS);
             apps.nextTick = System.nanoTime();
-            batchAtOpen = apps.batchDone.sum();
+            batchAtOpen = apps.batch.done();
             openedAt = System.nanoTime();
         }
 
         @TearDown(Level.Iteration)
         public void close() {
             long windowNanos = System.nanoTime() - openedAt;
-            long tasks = apps.batchDone.sum() - batchAtOpen;
+            long tasks = apps.batch.done() - batchAtOpen;
             batchTasks = tasks;
-            batchUtilization = tasks * (double) apps.batchTaskNanos / 1e9 / apps.processors;
+            batchUtilization = apps.batch.utilization(tasks);
             long[] latencies = apps.webTasks.close();
             webStarved = apps.webTasks.starved(latencies);
             webP50Micros = AuxValue.ofWindow(LatencyWindow.quantile(latencies, 0.50) / 1e3, windowNanos);
@@ -161,107 +120,28 @@ public class TwoApps {
 
     @Setup
     public void setup() {
-        processors = Runtime.getRuntime().availableProcessors();
-        batchTaskNanos = CpuWork.fastestNanos(BATCH_TASK_ITERATIONS, 21);
-        int p = processors;
-        switch (impl) {
-            case Kind.ACTIVATIONS -> {
-                kernel = Kernel.builder().processors(p).name("two-apps").build();
-                webSpace = Scheduler.builder().kernel(kernel).name("web").priority(WEB_PRIORITY).build();
-                batchSpace = Scheduler.builder().kernel(kernel).name("batch").priority(BATCH_PRIORITY).build();
-                web = Activations.newExecutor(webSpace);
-                batch = Activations.newExecutor(batchSpace);
-            }
-            case SHARES -> {
-                kernel = Kernel.builder().processors(p).name("two-apps").build();
-                webSpace = Scheduler.builder().kernel(kernel).name("web").share(WEB_SHARE).build();
-                batchSpace = Scheduler.builder().kernel(kernel).name("batch").share(BATCH_SHARE).build();
-                web = Activations.newExecutor(webSpace);
-                batch = Activations.newExecutor(batchSpace);
-            }
-            case Kind.VIRTUAL -> {
-                web = Executors.newVirtualThreadPerTaskExecutor();
-                batch = Executors.newVirtualThreadPerTaskExecutor();
-            }
-            case Kind.FORKJOIN -> {
-                web = new ForkJoinPool(p);
-                batch = new ForkJoinPool(p);
-            }
-            case Kind.PLATFORM -> {
-                web = Executors.newFixedThreadPool(p, prioritized("web", Thread.MAX_PRIORITY));
-                batch = Executors.newFixedThreadPool(p, prioritized("batch", Thread.MIN_PRIORITY));
-            }
-            default -> throw new IllegalArgumentException("unknown impl \"" + impl
-                    + "\"; expected activations, " + SHARES + ", virtual, forkjoin or platform");
-        }
         if (!scenario.equals(WEB_ALONE) && !scenario.equals(BATCH_ALONE) && !scenario.equals(BOTH)) {
             throw new IllegalArgumentException("unknown scenario \"" + scenario + "\"; expected " + WEB_ALONE + ", "
                     + BATCH_ALONE + " or " + BOTH);
         }
+        int p = Runtime.getRuntime().availableProcessors();
+        batch = new SaturatedBatch(p);
+        executors = ExecutorPair.create(impl, p, "two-apps");
         if (!scenario.equals(WEB_ALONE)) {
-            batchRunning = true;
-            batchSlots.release(QUEUED_PER_PROCESSOR * p);
-            batchDriver = new Thread(this::driveBatch, "batch-driver");
-            batchDriver.setDaemon(true);
-            batchDriver.start();
+            batch.start(executors.batch);
         }
-    }
-
-    /** The batch driver: submits a batch task for every free slot until the benchmark ends. */
-    private void driveBatch() {
-        try {
-            while (true) {
-                batchSlots.acquire();
-                if (!batchRunning) {
-                    return;
-                }
-                batch.execute(this::batchTask);
-            }
-        } catch (InterruptedException | RejectedExecutionException e) {
-            // stopping
-        }
-    }
-
-    private static ThreadFactory prioritized(String name, int priority) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setPriority(priority);
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    /** One batch task: about 1 ms of plain computation, then its slot goes back to the driver. */
-    private void batchTask() {
-        batchSink += CpuWork.spin(batchSink, BATCH_TASK_ITERATIONS);
-        batchDone.increment();
-        batchSlots.release();
     }
 
     @TearDown
     public void tearDown() throws InterruptedException {
-        batchRunning = false;
-        if (batchDriver != null) {
-            batchDriver.interrupt();
-            batchDriver.join(TimeUnit.SECONDS.toMillis(10));
+        boolean driverStopped = batch.stop();
+        boolean terminated = executors.close();
+        if (!driverStopped || !terminated) {
+            throw new IllegalStateException(impl + ": " + (driverStopped ? "" : "the batch driver did not stop; ")
+                    + (terminated ? "" : "the executors did not terminate; ") + "waited "
+                    + SaturatedBatch.STOP_SECONDS + " s for the driver and " + ExecutorPair.TERMINATION_SECONDS
+                    + " s for each executor");
         }
-        boolean terminated = !(batchDriver != null && batchDriver.isAlive()) & stop(web) & stop(batch);
-        if (webSpace != null) {
-            webSpace.close();
-            batchSpace.close();
-        }
-        if (kernel != null) {
-            kernel.close();
-        }
-        if (!terminated) {
-            throw new IllegalStateException(impl + " executors (or the batch driver) did not stop within 10 s");
-        }
-    }
-
-    private static boolean stop(ExecutorService e) throws InterruptedException {
-        e.shutdownNow();
-        return e.awaitTermination(10, TimeUnit.SECONDS);
     }
 
     /**
@@ -273,7 +153,7 @@ public class TwoApps {
     @Benchmark
     public void webPeriod(Results window) {
         if (!scenario.equals(BATCH_ALONE)) {
-            web.execute(webTasks.next());
+            executors.web.execute(webTasks.next());
         }
         nextTick = Math.max(nextTick + WEB_PERIOD_NANOS, System.nanoTime());
         LatencyWindow.sleepUntil(nextTick);

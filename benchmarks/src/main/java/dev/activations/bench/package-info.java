@@ -31,7 +31,10 @@
  *       (Figure 2 and Table V, with {@link dev.activations.bench.NBody});</li>
  *   <li>servers: {@link dev.activations.bench.HttpLoad} (the JDK's HttpServer with each
  *       executor, loaded from another JVM by {@link dev.activations.bench.http.LoadGenerator}),
- *       {@link dev.activations.bench.TwoApps} (web latency beside a saturated batch executor);
+ *       {@link dev.activations.bench.TwoApps} (web latency beside a saturated batch executor),
+ *       {@link dev.activations.bench.HttpApps} (the same with the HttpServer as web, at a fixed
+ *       rate); the last two share {@link dev.activations.bench.ExecutorPair} (their executors
+ *       per {@code impl}) and {@link dev.activations.bench.SaturatedBatch} (their batch);
  *       {@link dev.activations.bench.CpuWork} is their plain CPU loop, and
  *       {@link dev.activations.bench.AuxValue} how they report latencies as JMH secondary results.</li>
  * </ul>

@@ -18,15 +18,27 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A closed-loop HTTP/1.1 load generator, run in a JVM of its own so that its threads are not
- * the server's: {@code connections} keep-alive connections over loopback, each sending a
- * {@code GET}, reading the whole response (status line, headers up to the blank line, then
- * {@code Content-Length} bytes of body), recording the latency from the first byte written to
- * the last byte read, and sending the next request at once.
+ * An HTTP/1.1 load generator, run in a JVM of its own so that its threads are not the server's:
+ * {@code connections} keep-alive connections over loopback, each sending a {@code GET}, reading
+ * the whole response (status line, headers up to the blank line, then {@code Content-Length}
+ * bytes of body), recording the latency from the first byte written to the last byte read, and
+ * sending the next request: at once (closed loop, the default) or when it is due (a fixed rate).
  *
  * <pre>
- * java -cp benchmarks.jar dev.activations.bench.http.LoadGenerator HOST PORT PATH CONNECTIONS SELECTORS
+ * java -cp benchmarks.jar dev.activations.bench.http.LoadGenerator HOST PORT PATH CONNECTIONS SELECTORS [RATE]
  * </pre>
+ *
+ * <h2>A fixed rate</h2>
+ * With {@code RATE} &gt; 0 (requests per second over all connections) each connection sends on a
+ * schedule of its own, one request every {@code CONNECTIONS / RATE} seconds, the connections'
+ * schedules staggered by {@code 1 / RATE}. A request whose turn comes while its connection still
+ * waits for the previous response goes out as soon as that response is read, and is timed from
+ * when it was due: a server that falls behind is charged for the queueing it causes, not only for
+ * its service time (no "coordinated omission", as in wrk2). A request sent on time is timed from
+ * when it is written: the selector thread wakes for it up to about a millisecond late (the
+ * selector's timeout is in milliseconds), and that slack is the generator's, not the server's.
+ * The offered rate holds as long as responses take less than {@code CONNECTIONS / RATE} on
+ * average; beyond that each connection is a closed loop.
  *
  * <h2>Threads</h2>
  * {@code SELECTORS} selector threads ({@link Loop}), each owning a share of the connections and
@@ -55,23 +67,31 @@ public final class LoadGenerator {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: LoadGenerator HOST PORT PATH CONNECTIONS SELECTORS");
+        if (args.length != 5 && args.length != 6) {
+            System.err.println("usage: LoadGenerator HOST PORT PATH CONNECTIONS SELECTORS [RATE]");
             System.exit(2);
         }
         InetSocketAddress server = new InetSocketAddress(args[0], Integer.parseInt(args[1]));
         String path = args[2];
         int connections = Integer.parseInt(args[3]);
         int selectors = Math.max(1, Math.min(Integer.parseInt(args[4]), connections));
+        double rate = args.length == 6 ? Double.parseDouble(args[5]) : 0;
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            System.err.println("RATE must be a finite number of requests per second, 0 for a closed loop; got \"" + args[5] + "\"");
+            System.exit(2);
+        }
+        // between two connections' turns; a connection's own turns are `connections` times as far apart
+        long spacing = rate > 0 ? Math.max(1, Math.round(1e9 / rate)) : 0;
         byte[] request = ("GET " + path + " HTTP/1.1\r\nHost: " + args[0] + ":" + args[1]
                 + "\r\nConnection: keep-alive\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
         List<Loop> loops = new ArrayList<>();
         for (int s = 0; s < selectors; s++) {
-            loops.add(new Loop(server, request));
+            loops.add(new Loop(server, request, spacing * connections));
         }
+        long firstTurn = System.nanoTime();
         for (int c = 0; c < connections; c++) {
-            loops.get(c % selectors).connect();
+            loops.get(c % selectors).connect(firstTurn + c * spacing);
         }
         List<Thread> threads = new ArrayList<>();
         for (int s = 0; s < selectors; s++) {
@@ -160,11 +180,17 @@ public final class LoadGenerator {
     private record Snapshot(LatencyHistogram histogram, long errors) {
     }
 
-    /** A selector thread and its connections. Fields without a comment: owner thread only. */
+    /**
+     * A selector thread and its connections. Fields without a comment: owner thread only (the
+     * main thread fills {@code connections} before starting it).
+     */
     private static final class Loop implements Runnable {
         private final InetSocketAddress server;
         private final ByteBuffer request;
+        /** A connection's time between two requests at a fixed rate; 0 for a closed loop. */
+        private final long interval;
         private final Selector selector;
+        private final List<Conn> connections = new ArrayList<>();
         private final LatencyHistogram histogram = new LatencyHistogram();
         private long errors;
         /** Set by the main thread, taken (and answered) by this loop. */
@@ -172,16 +198,21 @@ public final class LoadGenerator {
         /** Set by the main thread. */
         private volatile boolean stopped;
 
-        Loop(InetSocketAddress server, byte[] request) throws IOException {
+        Loop(InetSocketAddress server, byte[] request, long interval) throws IOException {
             this.server = server;
             this.request = ByteBuffer.wrap(request).asReadOnlyBuffer();
+            this.interval = interval;
             this.selector = Selector.open();
         }
 
-        /** Opens one connection and sends its first request. Main thread, before this loop starts. */
-        void connect() throws IOException {
+        /**
+         * Opens one connection whose first request is due at {@code firstTurn} (at a fixed rate;
+         * sent at once in a closed loop). Main thread, before this loop starts.
+         */
+        void connect(long firstTurn) throws IOException {
             Conn c = new Conn(SocketChannel.open(server));
-            c.register();
+            connections.add(c);
+            c.register(firstTurn);
         }
 
         CompletableFuture<Snapshot> ask() {
@@ -201,7 +232,8 @@ public final class LoadGenerator {
             try {
                 while (!stopped) {
                     answer();
-                    selector.select(100);
+                    long wait = sendDue();
+                    selector.select(wait == Long.MAX_VALUE ? 100 : Math.min(100, (wait + 999_999) / 1_000_000));
                     for (SelectionKey key : selector.selectedKeys()) {
                         Conn c = (Conn) key.attachment();
                         try {
@@ -229,6 +261,32 @@ public final class LoadGenerator {
             }
         }
 
+        /**
+         * At a fixed rate: sends every request that is due, timed from now, and returns how
+         * long until the next one is (at least 1 ns), or {@code Long.MAX_VALUE} if none waits
+         * for its turn (always, in a closed loop).
+         */
+        private long sendDue() throws IOException {
+            long next = Long.MAX_VALUE;
+            long now = System.nanoTime();
+            for (int i = 0; i < connections.size(); i++) {
+                Conn c = connections.get(i);
+                if (!c.waitingForTurn) {
+                    continue;
+                }
+                if (c.due - now <= 0) {
+                    try {
+                        c.send(now);
+                    } catch (IOException | RuntimeException e) {
+                        c.fail(e);
+                    }
+                } else {
+                    next = Math.min(next, c.due - now);
+                }
+            }
+            return next;
+        }
+
         private void answer() {
             CompletableFuture<Snapshot> f = pending;
             if (f != null) {
@@ -239,13 +297,21 @@ public final class LoadGenerator {
             }
         }
 
-        /** One keep-alive connection: write a request, read its response, record, repeat. */
+        /**
+         * One keep-alive connection: write a request, read its response, record, repeat (at
+         * once, or at a fixed rate when its next turn comes).
+         */
         private final class Conn {
             private final SocketChannel channel;
             private final ByteBuffer out = request.duplicate();
             private final ByteBuffer in = ByteBuffer.allocate(BUFFER);
             private SelectionKey key;
+            /** What the request in flight is timed from: when it was written, or due if it went out late. */
             private long sentAt;
+            /** At a fixed rate: when this connection's next request is due. */
+            private long due;
+            /** At a fixed rate: the last response is read and the next request waits for {@link #due}. */
+            private boolean waitingForTurn;
             /** Index just past the blank line ending the headers, -1 until read. */
             private int bodyStart = -1;
             private long contentLength;
@@ -256,17 +322,38 @@ public final class LoadGenerator {
                 channel.configureBlocking(false);
             }
 
-            void register() throws IOException {
+            void register(long firstTurn) throws IOException {
                 key = channel.register(selector, 0, this);
-                send();
+                if (interval == 0) {
+                    send(System.nanoTime());
+                } else {
+                    due = firstTurn;
+                    waitingForTurn = true;
+                }
             }
 
-            private void send() throws IOException {
+            /** Writes the next request, timed from {@code from}. */
+            void send(long from) throws IOException {
+                waitingForTurn = false;
                 out.rewind();
                 in.clear();
                 bodyStart = -1;
-                sentAt = System.nanoTime();
+                sentAt = from;
                 write();
+            }
+
+            /** The response is read: the next request now (closed loop, or late) or at its turn. */
+            private void next(long now) throws IOException {
+                if (interval == 0) {
+                    send(now);
+                    return;
+                }
+                due += interval;
+                if (due - now <= 0) {
+                    send(due); // late: the wait since its turn is the server's
+                } else {
+                    waitingForTurn = true;
+                }
             }
 
             void write() throws IOException {
@@ -295,8 +382,9 @@ public final class LoadGenerator {
                 if (have > contentLength) {
                     throw new IOException("bytes after the response: the server answered a request not sent");
                 }
-                histogram.record(System.nanoTime() - sentAt);
-                send();
+                long now = System.nanoTime();
+                histogram.record(now - sentAt);
+                next(now);
             }
 
             /**
@@ -346,7 +434,10 @@ public final class LoadGenerator {
                 return true;
             }
 
-            /** Counts the error and replaces this connection with a fresh one. */
+            /**
+             * Counts the error and replaces this connection with a fresh one, which takes this
+             * one's next turn at a fixed rate.
+             */
             void fail(Exception e) {
                 errors++;
                 key.cancel();
@@ -358,10 +449,13 @@ public final class LoadGenerator {
                 if (stopped) {
                     return;
                 }
+                int slot = connections.indexOf(this);
                 try {
                     Conn c = new Conn(SocketChannel.open(server));
-                    c.register();
+                    connections.set(slot, c);
+                    c.register(due + interval);
                 } catch (IOException again) {
+                    connections.remove(slot);
                     errors++;
                     System.err.println("load generator: could not reconnect after \"" + e.getMessage() + "\": " + again);
                 }

@@ -52,7 +52,8 @@ public final class LoadGeneratorProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a generator against {@code server} and waits until its connections are open.
+     * Starts a closed-loop generator against {@code server} and waits until its connections are
+     * open.
      *
      * @param path        request path, e.g. {@code /compute}
      * @param connections keep-alive connections, each with one request outstanding at a time
@@ -61,12 +62,31 @@ public final class LoadGeneratorProcess implements AutoCloseable {
      */
     public static LoadGeneratorProcess start(InetSocketAddress server, String path, int connections, int selectors,
                                              Duration startup) throws IOException {
+        return start(server, path, connections, selectors, 0, startup);
+    }
+
+    /**
+     * Starts a generator against {@code server} and waits until its connections are open.
+     *
+     * @param path        request path, e.g. {@code /compute}
+     * @param connections keep-alive connections, each with one request outstanding at a time
+     * @param selectors   the generator's selector threads
+     * @param rate        requests per second over all connections (see {@link LoadGenerator}'s
+     *                    fixed rate); 0 for a closed loop
+     * @param startup     how long to wait for it to connect
+     */
+    public static LoadGeneratorProcess start(InetSocketAddress server, String path, int connections, int selectors,
+                                             double rate, Duration startup) throws IOException {
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw new IllegalArgumentException("rate must be a finite number of requests per second, "
+                    + "0 for a closed loop; got " + rate);
+        }
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("cannot tell which java binary runs this JVM"));
         List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xms64m", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName(),
                 server.getHostString(), Integer.toString(server.getPort()), path, Integer.toString(connections),
-                Integer.toString(selectors)));
+                Integer.toString(selectors), Double.toString(rate)));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         LoadGeneratorProcess g = new LoadGeneratorProcess(p);
         try {

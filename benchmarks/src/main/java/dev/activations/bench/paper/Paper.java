@@ -48,7 +48,7 @@ import java.util.TreeSet;
  */
 public final class Paper {
     private static final List<String> IDS = List.of("table1", "yield", "sumtime", "speedup", "table5", "pingpong",
-            "executor", "blocking", "http", "twoapps", "promises");
+            "executor", "blocking", "http", "twoapps", "promises", "httpapps");
 
     private final Profile profile;
     private final Path out;
@@ -144,7 +144,9 @@ public final class Paper {
                 new Step("http", "an HTTP server under closed-loop load", 6, this::http),
                 new Step("twoapps", "two applications: web latency beside a saturated batch", 12, this::twoApps),
                 new Step("promises", "the promises: hand-off latency, idle processors and priority latency", 5,
-                        () -> PromisesExperiment.run(jmh, profile, out, this::target))));
+                        () -> PromisesExperiment.run(jmh, profile, out, this::target)),
+                new Step("httpapps", "two applications: an HttpServer beside a saturated batch",
+                        HttpAppsExperiment.runs(profile), () -> HttpAppsExperiment.run(jmh, profile, out, this::target))));
         steps.removeIf(s -> !only.contains(s.id));
         if (only.contains("table5") && !only.contains("speedup")) {
             steps.addFirst(new Step("serial", "serial N-body baseline for Table V", 1, this::serialOnly));

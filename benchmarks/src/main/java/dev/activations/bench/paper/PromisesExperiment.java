@@ -3,7 +3,6 @@ package dev.activations.bench.paper;
 import dev.activations.bench.PriorityLatency;
 import dev.activations.bench.Promises;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,12 +34,6 @@ import java.util.concurrent.TimeUnit;
  * Kept out of {@link Paper} but for one call, so that experiments added there merge easily.
  */
 final class PromisesExperiment {
-    /** Paper's targets table. */
-    @FunctionalInterface
-    interface Targets {
-        void add(String benchmark, String what, String target, double value, double bound, boolean atMost);
-    }
-
     /** One measured configuration of {@link Promises}; {@code tag} labels it in the charts. */
     private record Config(String label, String tag, Measurement m) {
         double get(String secondary) {
@@ -133,12 +126,12 @@ final class PromisesExperiment {
         Map<String, double[]> latencyChart = new LinkedHashMap<>();
         latencyChart.put("p50", p50);
         latencyChart.put("p99", p99);
-        chart(s, "promises-handoff.png", "Hand-off latency, p50 and p99 (µs, log scale); targets: p99 ≤ 100 µs "
+        s.chart("promises-handoff.png", "Hand-off latency, p50 and p99 (µs, log scale); targets: p99 ≤ 100 µs "
                 + "bracketed, ≤ 2 000 µs unbracketed. J: Java threads, U: user threads; br.: bracketed with that "
                 + "blockedAfter; unbr.: unbracketed with that monitorInterval", () -> Charts.bars(out.resolve("promises-handoff.png"),
                 "Carrier blocked to its processor running another thread (log scale)", "µs", true, categories,
                 latencyChart));
-        chart(s, "promises-idle.png", "Processor time idle, in transit or free while a thread was ready (%); "
+        s.chart("promises-idle.png", "Processor time idle, in transit or free while a thread was ready (%); "
                 + "target < 1 %. Labels as above",
                 () -> Charts.bars(out.resolve("promises-idle.png"), "Idle processors while work was ready",
                         "% of processor time", false, idleChart));
@@ -218,7 +211,7 @@ final class PromisesExperiment {
         bars.put("p50", p50);
         bars.put("p99", p99);
         bars.put("max", max);
-        chart(s, "promises-priority.png", "Priority latency, p50, p99 and max (µs, log scale); target for Activations: "
+        s.chart("promises-priority.png", "Priority latency, p50, p99 and max (µs, log scale); target for Activations: "
                 + "p99 ≤ checkpoint interval + " + PriorityLatency.TARGET_SLACK_MICROS + " µs. J: Java threads, "
                 + "U: user threads, FJP: two ForkJoinPools (worker threads at MAX and MIN priority); the interval is "
                 + "the low threads' computation between checkpoints; a bar at " + Table.num(starvedMicros)
@@ -258,21 +251,5 @@ final class PromisesExperiment {
 
     private static String kind(String impl) {
         return impl.equals("activations") ? "Java threads" : "user threads";
-    }
-
-    @FunctionalInterface
-    private interface Drawing {
-        void draw() throws IOException;
-    }
-
-    /** As Paper's: a chart that cannot be drawn becomes a note, not a failed job. */
-    private static void chart(Section s, String file, String caption, Drawing drawing) {
-        try {
-            drawing.draw();
-            s.charts.add(new Section.Chart(file, caption));
-        } catch (IOException e) {
-            s.notes.add("Chart " + file + " not drawn: " + e.getMessage());
-            System.out.println("      " + e.getMessage());
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.activations.bench.paper;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,9 +16,26 @@ final class Section {
     record Chart(String file, String caption) {
     }
 
+    /** Draws one chart file. */
+    @FunctionalInterface
+    interface Drawing {
+        void draw() throws IOException;
+    }
+
     Section(String title, String description) {
         this.title = title;
         this.description = description;
+    }
+
+    /** Draws a chart into this section; a chart that cannot be drawn becomes a note, not a failed job. */
+    void chart(String file, String caption, Drawing drawing) {
+        try {
+            drawing.draw();
+            charts.add(new Chart(file, caption));
+        } catch (IOException e) {
+            notes.add("Chart " + file + " not drawn: " + e.getMessage());
+            System.out.println("      " + e.getMessage());
+        }
     }
 
     /** For the console. */
