@@ -80,8 +80,12 @@ public final class AllocationRig {
         }
 
         Space(Kernel kernel, String name, int priority) {
+            this(kernel, name, Allocation.ofPriority(priority));
+        }
+
+        Space(Kernel kernel, String name, Allocation allocation) {
             this.kernel = kernel;
-            space = kernel.attach(name, priority, this);
+            space = kernel.attach(name, allocation, this);
         }
 
         /** Queues a job and asks for a processor: what the runtime does when work appears. */
@@ -114,10 +118,7 @@ public final class AllocationRig {
                     spin(JOB_NANOS); // long enough for a higher-priority request to find this VP running
                     continue;
                 }
-                String v = KernelInvariants.violation(kernel);
-                if (v != null && FIRST_VIOLATION.compareAndSet(null, v)) {
-                    System.err.println("allocation invariant broken: " + v);
-                }
+                checkInvariants(kernel);
                 if (!space.processorIdle(vp)) {
                     return null;
                 }
@@ -153,16 +154,31 @@ public final class AllocationRig {
         return j.runs.get() + 10 * j.wrongOwner;
     }
 
-    /** 0 if the invariants hold now and never failed before, and no impossible upcall came; else 1. */
-    public static int health() {
-        String now = KernelInvariants.violation(KERNEL);
-        if (now == null) {
-            now = KernelInvariants.violation(LENDING_KERNEL);
+    /** Keeps (and prints) the first violation of {@link KernelInvariants} seen on {@code kernel}. */
+    static void checkInvariants(Kernel kernel) {
+        String v = KernelInvariants.violation(kernel);
+        if (v != null && FIRST_VIOLATION.compareAndSet(null, v)) {
+            System.err.println("allocation invariant broken: " + v);
         }
-        if (now != null && FIRST_VIOLATION.compareAndSet(null, now)) {
-            System.err.println("allocation invariant broken: " + now);
-        }
+    }
+
+    /** A rig's scheduler saw an upcall its kernel must never deliver to it. */
+    static void unexpected() {
+        UNEXPECTED.incrementAndGet();
+    }
+
+    /**
+     * 0 if the invariants hold now on {@code kernel} and never failed before on any rig kernel,
+     * and no impossible upcall came; else 1.
+     */
+    static int health(Kernel kernel) {
+        checkInvariants(kernel);
         return FIRST_VIOLATION.get() == null && UNEXPECTED.get() == 0 ? 0 : 1;
+    }
+
+    /** {@link #health(Kernel)} of both of this rig's kernels. */
+    public static int health() {
+        return health(KERNEL) | health(LENDING_KERNEL);
     }
 
     /** VPs {@code s} holds now (under the lock; for interesting outcomes only). */

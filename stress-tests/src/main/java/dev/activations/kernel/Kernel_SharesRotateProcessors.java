@@ -34,8 +34,8 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "a job ran twice or on a VP of another space")
 @State
 public class Kernel_SharesRotateProcessors {
-    ShareRig.Job first;
-    ShareRig.Job second;
+    AllocationRig.Job first;
+    AllocationRig.Job second;
 
     @Actor
     public void small() {
@@ -49,8 +49,8 @@ public class Kernel_SharesRotateProcessors {
 
     @Arbiter
     public void arbiter(III_Result r) {
-        r.r1 = ShareRig.awaitRuns(first);
-        r.r2 = ShareRig.awaitRuns(second);
+        r.r1 = AllocationRig.awaitRuns(first);
+        r.r2 = AllocationRig.awaitRuns(second);
         r.r3 = ShareRig.health();
     }
 }
