@@ -578,9 +578,7 @@ public final class Kernel implements AutoCloseable {
                         h.lingerOutcome = LINGER_TAKEN;
                         LockSupport.unpark(h);
                     } else {
-                        vp.preemptPending = true;
-                        vp.selfPreempt = false;
-                        h.signal |= Activation.PREEMPT;
+                        flag(vp); // not counted in preemptsInFlight: the space is going away
                     }
                 }
             }
