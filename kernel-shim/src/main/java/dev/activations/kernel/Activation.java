@@ -13,34 +13,46 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>State machine ({@link #state})</h2>
  * <pre>
  *   SPARE     -> RUNNING     kernel gives it a VP (under the kernel lock)
- *   RUNNING   -> IN_KERNEL   enterKernel, by this carrier (CAS: the monitor may race)
- *   IN_KERNEL -> RUNNING     exitKernel, by this carrier (CAS; fails if the monitor won)
- *   IN_KERNEL -> BLOCKED     monitor: bracketed call older than blockedAfter (CAS, under lock)
- *   RUNNING   -> BLOCKED     monitor: carrier seen blocked in two samples (CAS, under lock)
+ *   SPARE     -> STANDBY     kernel arms it to watch a VP whose holder may block (under lock; Spares)
+ *   STANDBY   -> RUNNING     it took (or was given) that VP in a hand-off (under lock)
+ *   STANDBY   -> SPARE       nothing blocked within its grace period (under lock)
+ *   RUNNING   -> IN_KERNEL   enterKernel, by this carrier (CAS: a hand-off may race)
+ *   IN_KERNEL -> RUNNING     exitKernel, by this carrier (CAS; fails if a hand-off won)
+ *   IN_KERNEL -> BLOCKED     hand-off: bracketed call older than blockedAfter, or the VP given to a
+ *                            higher space (CAS, under lock)
+ *   RUNNING   -> BLOCKED     hand-off: carrier found asleep for blockedAfter (CAS, under lock)
+ *   RUNNING   -> DISPLACED   the VP given to a higher space's carrier at once (CAS, under lock);
+ *                            this carrier runs on at its lower OS priority to its next safepoint
  *   RUNNING   -> LINGERING   processorIdle: VP idle, kept for the hysteresis (under lock)
  *   LINGERING -> RUNNING     its space asked for processors again (under lock)
  *   LINGERING/RUNNING -> SPARE   VP given up; back to the pool (under lock)
  *   BLOCKED   -> SPARE       after activationUnblocked was delivered (under lock)
+ *   DISPLACED -> SPARE       after processorPreempted was delivered (under lock)
  *   SPARE     -> RETIRED     keep-alive expired or the kernel closed
  * </pre>
- * RUNNING, IN_KERNEL and LINGERING hold a VP; SPARE, BLOCKED and RETIRED hold none.
+ * RUNNING, IN_KERNEL and LINGERING hold a VP; SPARE, STANDBY, BLOCKED, DISPLACED and RETIRED hold
+ * none. A BLOCKED or DISPLACED carrier may still run user code (a call returning, a thread
+ * computing to its next safepoint) but owns nothing: its signal word says why it must stop.
  *
  * <h2>Signal word ({@link #signal})</h2>
  * Set only by the kernel, under its lock; read by this carrier at every safepoint (one
  * volatile read, a plain load on x86). {@link #PREEMPT}: give the VP back at the next
- * safepoint. {@link #REVOKED}: the VP is already gone (the carrier was found blocked); stop
- * running user code at the next safepoint. Cleared by the kernel when the activation gets its
- * next assignment.
+ * safepoint (also: it was displaced and is gone already). {@link #REVOKED}: the VP is gone
+ * because the carrier was found blocked; stop running user code at the next safepoint.
+ * Cleared by the kernel when the activation gets its next assignment.
  *
  * <h2>Fields written by this carrier, read racily by the monitor</h2>
  * {@code mounted} and {@code dispatches} (opaque writes from {@link #noteDispatch}); the
- * monitor only compares successive samples, so a stale read delays detection by one sample.
+ * monitor only compares successive samples, so a stale read delays detection by one tick.
+ * {@code nice} is this carrier's OS nice value, written only by this carrier (at start and in
+ * {@link OsPriorities#adjust} before an upcall) and read by the kernel under its lock after the
+ * carrier has taken the lock itself (it parks in a pool, or returns from an upcall, under it).
  *
  * <h2>Hand-off timing ({@link HandOffClock})</h2>
  * {@code handOffPending}/{@code handOffSince}/{@code handOffAt}/{@code handOffBracketed}: written
- * by the monitor's hand-off under the kernel lock before this activation gets its
- * {@code activationBlocked} upcall, then read and cleared by this carrier only (its first
- * dispatch, or its first idle note); {@code progressSeenAt} belongs to the monitor.
+ * by the hand-off under the kernel lock before this activation runs its {@code activationBlocked}
+ * upcall, then read and cleared by this carrier only (its first dispatch, or its first idle
+ * note); {@code progressSeenAt} belongs to the monitor.
  */
 public final class Activation extends Thread {
     static final int SPARE = 0;
@@ -49,6 +61,8 @@ public final class Activation extends Thread {
     static final int BLOCKED = 3;
     static final int LINGERING = 4;
     static final int RETIRED = 5;
+    static final int STANDBY = 6;
+    static final int DISPLACED = 7;
 
     /** Signal bit: the kernel wants this activation's VP back at the next safepoint. */
     public static final int PREEMPT = 1;
@@ -95,12 +109,18 @@ public final class Activation extends Thread {
     /** The thread that was running when the VP was revoked (for activationUnblocked). */
     Object blockedThread;
     long blockedAt;
+    /** DISPLACED: the VP given to a higher space, for the processorPreempted upcall. */
+    VirtualProcessor displacedFrom;
+    /** STANDBY: the VP this spare watches ({@code vp.standby == this}). */
+    VirtualProcessor watching;
 
     // --- owned by the monitor thread ---
     long sampledDispatches = -1;
     long sampledCpu = -1;
-    int suspectSamples;
-    /** The monitor's last sample that did not suspect this carrier (HandOffClock's unbracketed start). */
+    long sampledAt;
+    /** Estimated start of the sleep the monitor suspects, or 0 when it suspects none. */
+    long suspectSince;
+    /** The monitor's estimate of when this carrier's current block began (HandOffClock's unbracketed start). */
     long progressSeenAt;
 
     // --- hand-off latency (HandOffClock): set under the kernel lock before this activation is
@@ -113,6 +133,11 @@ public final class Activation extends Thread {
 
     // --- written once by this carrier at start ---
     volatile int tid = -1;
+    /** This carrier's scheduler state in /proc, read by the monitor; null off Linux. Closed at retirement. */
+    volatile ProcStat.Reader procStat;
+
+    /** This carrier's OS nice value (see the class comment); base value until it has run. */
+    int nice;
 
     // --- CPU pinning: this carrier before an upcall, the monitor's hand-off under the lock ---
     /**
@@ -132,6 +157,7 @@ public final class Activation extends Thread {
         this.kernel = kernel;
         this.serial = serial;
         this.assignment = first;
+        this.nice = kernel.os.baseNice();
         setDaemon(true);
     }
 
@@ -178,7 +204,7 @@ public final class Activation extends Thread {
         return processor;
     }
 
-    /** True while this activation holds its VP (not blocked, not spare). Racy outside the lock. */
+    /** True while this activation holds its VP (not blocked, displaced or spare). Racy outside the lock. */
     public boolean holdsProcessor() {
         int s = state;
         return s == RUNNING || s == IN_KERNEL || s == LINGERING;
@@ -198,8 +224,10 @@ public final class Activation extends Thread {
     public boolean enterKernel(Object thread) {
         kernelThread = thread;
         kernelEnteredAt = System.nanoTime();
-        boolean in = STATE.compareAndSet(this, RUNNING, IN_KERNEL); // pairs with the monitor's CAS in Kernel.handOff
-        kernel.kernelCallStarted(); // after the CAS: pairs with the monitor's monitorSlow write, then state re-read
+        boolean in = STATE.compareAndSet(this, RUNNING, IN_KERNEL); // pairs with the CAS in Spares.handOff
+        if (in) {
+            kernel.spares.standBy(this); // a spare watches from here on: see Spares, "Standby"
+        }
         return in;
     }
 
@@ -288,14 +316,31 @@ public final class Activation extends Thread {
             case BLOCKED -> "BLOCKED";
             case LINGERING -> "LINGERING";
             case RETIRED -> "RETIRED";
+            case STANDBY -> "STANDBY";
+            case DISPLACED -> "DISPLACED";
             default -> "?" + s;
         };
     }
 
     @Override
     public void run() {
-        tid = ProcStat.currentTid();
-        kernel.runActivation(this);
+        int id = ProcStat.currentTid();
+        tid = id;
+        procStat = ProcStat.Reader.open(id);
+        if (kernel.os.active()) {
+            int n = ProcStat.nice(id); // inherited from whoever started it: Spares.start
+            if (n != ProcStat.UNKNOWN) {
+                nice = n;
+            }
+        }
+        try {
+            kernel.runActivation(this);
+        } finally {
+            ProcStat.Reader r = procStat;
+            if (r != null) {
+                r.close();
+            }
+        }
     }
 
     @Override

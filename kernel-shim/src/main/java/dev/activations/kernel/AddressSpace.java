@@ -38,6 +38,12 @@ public final class AddressSpace implements AutoCloseable {
     final ArrayDeque<Activation> lingering = new ArrayDeque<>();
     /** lock: detached spaces get no processors and lose the ones they hold. */
     boolean detached;
+    /**
+     * OS nice value of this space's carriers ({@link OsPriorities}, from its level among the
+     * attached spaces' priorities). Written under the lock at attach and detach; read without it
+     * by a carrier about to run an upcall (a stale value is corrected at its next upcall).
+     */
+    volatile int nice;
 
     /** lock: VP time held before {@link #heldSince}, ns. */
     long heldNanos;

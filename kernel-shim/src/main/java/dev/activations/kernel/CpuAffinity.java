@@ -2,14 +2,11 @@ package dev.activations.kernel;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Pins carrier threads to CPUs with Linux {@code sched_setaffinity(2)}, called through the
@@ -52,18 +49,15 @@ final class CpuAffinity {
         if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
             throw new UnsupportedOperationException("pinCarriers(true) needs Linux sched_setaffinity; this is " + os + INSTEAD);
         }
-        Module self = CpuAffinity.class.getModule();
-        if (!self.isNativeAccessEnabled()) {
-            throw new IllegalStateException("pinCarriers(true) calls sched_setaffinity through the FFM API: start java with --enable-native-access="
-                    + (self.isNamed() ? self.getName() : "ALL-UNNAMED") + INSTEAD);
+        String why = Native.unavailable();
+        if (why != null) {
+            throw new IllegalStateException("pinCarriers(true) calls sched_setaffinity through the FFM API, but " + why + INSTEAD);
         }
-        Linker linker = Linker.nativeLinker();
-        SymbolLookup libc = linker.defaultLookup();
         // int sched_[gs]etaffinity(pid_t pid, size_t cpusetsize, cpu_set_t *mask)
         FunctionDescriptor fd = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                 ValueLayout.JAVA_LONG, ValueLayout.ADDRESS);
-        MethodHandle set = linker.downcallHandle(symbol(libc, "sched_setaffinity"), fd);
-        MethodHandle get = linker.downcallHandle(symbol(libc, "sched_getaffinity"), fd);
+        MethodHandle set = downcall("sched_setaffinity", fd);
+        MethodHandle get = downcall("sched_getaffinity", fd);
         int[] allowed;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment mask = arena.allocate(MASK_BYTES);
@@ -83,9 +77,12 @@ final class CpuAffinity {
         return new CpuAffinity(set, allowed);
     }
 
-    private static MemorySegment symbol(SymbolLookup libc, String name) {
-        Optional<MemorySegment> s = libc.find(name);
-        return s.orElseThrow(() -> new UnsupportedOperationException("the C library has no " + name + INSTEAD));
+    private static MethodHandle downcall(String name, FunctionDescriptor fd) {
+        try {
+            return Native.downcall(name, fd);
+        } catch (UnsupportedOperationException e) {
+            throw new UnsupportedOperationException(e.getMessage() + INSTEAD, e);
+        }
     }
 
     private static int[] cpus(MemorySegment mask) {

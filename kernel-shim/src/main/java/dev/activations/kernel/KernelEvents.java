@@ -69,6 +69,30 @@ final class KernelEvents {
         String userThread;
     }
 
+    @Name("dev.activations.ProcessorDisplaced")
+    @Label("Processor Displaced")
+    @Description("The kernel gave a virtual processor to a higher-priority space's carrier at once; the lower holder "
+            + "runs on at a higher OS nice value until its next safepoint, where processorPreempted follows")
+    @Throttle("1000/s")
+    static final class ProcessorDisplaced extends KernelEvent {
+        @Label("To Address Space")
+        String to;
+        @Label("Holder Was Running")
+        @Description("true: the holder was running user code (DISPLACED); false: it was inside a bracketed call (BLOCKED)")
+        boolean running;
+    }
+
+    @Name("dev.activations.KernelStarted")
+    @Label("Kernel Started")
+    @Description("A kernel was built: its processors and how it enforces priorities between address spaces")
+    static final class KernelStarted extends KernelEvent {
+        @Label("Processors")
+        int processors;
+        @Label("OS Priorities")
+        @Description("\"os priorities (...)\" when lower spaces' carriers run at higher nice values, or \"cooperative (why)\"")
+        String osPriorities;
+    }
+
     @Name("dev.activations.ActivationBlocked")
     @Label("Activation Blocked")
     @Description("A carrier blocked in the kernel; its processor was handed to a fresh activation (upcall activationBlocked)")
@@ -138,6 +162,32 @@ final class KernelEvents {
         if (e.isEnabled()) {
             e.where(k, s, vp);
             e.userThread = describe(stopped);
+            e.commit();
+        }
+    }
+
+    static void processorDisplaced(Kernel k, AddressSpace from, AddressSpace to, VirtualProcessor vp, boolean running) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
+        ProcessorDisplaced e = new ProcessorDisplaced();
+        if (e.shouldCommit()) {
+            e.where(k, from, vp);
+            e.to = to.name();
+            e.running = running;
+            e.commit();
+        }
+    }
+
+    static void kernelStarted(Kernel k) {
+        if (!FlightRecorder.isInitialized()) {
+            return;
+        }
+        KernelStarted e = new KernelStarted();
+        if (e.isEnabled()) {
+            e.where(k, null, null);
+            e.processors = k.processors();
+            e.osPriorities = k.osPriorities();
             e.commit();
         }
     }

@@ -24,6 +24,7 @@ final class KernelManagement {
         constants.put("MaxActivations", k.maxActivations());
         constants.put("BlockingDetection", k.blockingDetection());
         constants.put("PinsCarriers", k.pinsCarriers());
+        constants.put("OsPriorities", k.osPriorities());
         constants.put("ShareQuantumNanos", k.quantumNanos());
         Jmx.register(k, "Kernel", null, k.name(), new SnapshotMBean(Kernel.class.getName(),
                 "Activations kernel shim: virtual processors, activations, upcalls and hand-offs", constants,

@@ -15,10 +15,17 @@ import java.util.List;
  * @param activationBlocked   activationBlocked upcalls delivered
  * @param activationUnblocked activationUnblocked upcalls delivered
  * @param handOffs            VPs handed from a blocked activation to a fresh one
+ * @param standbyHandOffs     of those, taken by a standby spare already running beside the blocked
+ *                            carrier (no OS wake-up on the hand-off's path)
  * @param refusedHandOffs     hand-offs not done because maxActivations was reached
- * @param preemptions         preemptions requested (reallocation and downcall)
+ * @param preemptions         preemptions requested (reallocation and downcall), displacements included
+ * @param displacements       VPs given to a higher space's carrier at once, the OS displacing the
+ *                            lower holder until its next safepoint, or the holder's bracketed call
+ *                            handed off (OS priorities only)
  * @param affinityFailures    CPU pinning calls Linux refused (kernels built with
  *                            {@code pinCarriers(true)}; the carrier then runs unpinned)
+ * @param osPriorityFailures  upcalls a carrier ran at a higher nice value than its space's,
+ *                            because lowering it needs privilege (OS priorities only)
  * @param timeSlicing         processors rotate between spaces now, because some spaces' shares
  *                            give them fractional portions (see {@link Allocation})
  * @param spaces              per-space snapshots
@@ -34,9 +41,12 @@ public record KernelStats(
         long activationBlocked,
         long activationUnblocked,
         long handOffs,
+        long standbyHandOffs,
         long refusedHandOffs,
         long preemptions,
+        long displacements,
         long affinityFailures,
+        long osPriorityFailures,
         boolean timeSlicing,
         List<SpaceStats> spaces) {
 }

@@ -7,96 +7,85 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The kernel's monitor ("sysmon"): a platform thread that finds activations blocked while
- * holding a VP and has the kernel hand their VP to a fresh activation, and that drives time
- * slicing between spaces with fractional portions ({@link Kernel#sliceTick}).
+ * The kernel's monitor ("sysmon"): a platform thread that finds carriers asleep in calls nobody
+ * bracketed and hands their VP off, drives time slicing between spaces with fractional portions
+ * ({@link Planner#sliceTick}), and starts carriers that must run at a lower nice value than the
+ * thread that needed them ({@link Spares#startPending}). It runs at the base nice value.
  *
- * <h2>Two modes</h2>
- * With blocking detection (the kernel's default) it starts with the kernel and does all of
- * the below. Without it ({@code blockingDetection(false)}) the kernel starts it only the first
- * time time slicing is needed, and it is just a ticker: it parks without a deadline while
- * {@link Kernel#slicing} is false (the kernel unparks it after setting the flag; a permit
- * left by that unpark makes a park that races it return at once) and otherwise calls
- * {@code sliceTick} every {@code monitorInterval}; it never hands anything off.
+ * <h2>Unbracketed blocking: the rule</h2>
+ * Every {@code monitorInterval} (default 100 µs) while some VP is allocated, for each VP holder
+ * that is RUNNING with a user thread mounted, it reads the carrier's CPU time (one
+ * {@code ThreadMXBean} call, ~0.5 µs). A carrier that ran for at least half the time since the
+ * last tick is computing: not suspect. Otherwise it asks whether the carrier sleeps (Java
+ * {@code Thread.State} BLOCKED/WAITING/TIMED_WAITING, or, for calls the JVM reports as RUNNABLE
+ * such as a native read, Linux {@code /proc} state S or D, ~2.5 µs through an open file); a
+ * carrier off its CPU but runnable is only waiting for the OS, not blocked. A sleeping carrier is
+ * <em>suspected</em> from {@code now - offCpu}, the estimated start of its sleep: the monitor
+ * arms the VP's standby ({@link Spares#arm}) and ticks again at {@code suspectSince +
+ * blockedAfter}. If by then it has not run (CPU time grew by under a tenth of the time, no new
+ * dispatch) and still sleeps, the VP is handed off, to the standby. Any sign of life clears the
+ * suspicion. So a block is handed off between {@code blockedAfter} and
+ * {@code blockedAfter + monitorInterval} after it began (plus the monitor's own wake-up), and a
+ * block shorter than {@code blockedAfter} costs at most an armed standby.
  *
- * <h2>Time slicing</h2>
- * On every slow tick (once per {@code monitorInterval}) while {@link Kernel#slicing} is set,
- * after sampling, it calls {@link Kernel#sliceTick}, which re-plans under the kernel lock. One
- * volatile read per tick when nothing needs slicing.
+ * <h2>Bracketed calls</h2>
+ * Left to the VP's standby, which hands off at {@code kernelEnteredAt + blockedAfter} without
+ * waiting for a tick. Only when no standby could be armed (no carrier to be had) does the
+ * monitor hand a bracketed call off itself, at its first tick past the deadline.
  *
- * <h2>What it looks for, every {@code monitorInterval}</h2>
- * <ul>
- *   <li><b>Bracketed:</b> holder in IN_KERNEL for at least {@code blockedAfter}.</li>
- *   <li><b>Undetected:</b> holder RUNNING with a user thread mounted, no scheduling progress
- *       ({@code dispatches} unchanged) since the previous sample, and the carrier seen waiting
- *       (Java {@code Thread.State} BLOCKED/WAITING/TIMED_WAITING, or, for calls the JVM reports
- *       as RUNNABLE such as a native read, Linux {@code /proc} state S or D while its CPU time
- *       stood still since the last sample: a computing thread that the sample catches waiting
- *       at a safepoint also shows S, but it burns CPU between samples), in two samples in a row. {@code /proc} is read only after a sample without progress, so busy carriers
- *       cost one {@code getState()} per interval.</li>
- * </ul>
+ * <h2>Pauses</h2>
+ * A garbage collection stops every Java thread and makes carriers look asleep without progress;
+ * the monitor, a Java thread too, cannot sample during it. So when the collectors' counts
+ * changed since the last tick, or the monitor woke more than {@link #PAUSE_NANOS} late, it
+ * discards every suspicion and CPU baseline instead of handing off. A merely loaded machine does
+ * not count as a pause.
  *
- * <h2>Cadence</h2>
- * Bracketed calls are checked on every tick, undetected blocking at most once per
- * {@code monitorInterval} (its two-sample rule and CPU-time test are tuned to that spacing).
- * While some VP holder is inside a bracketed call the monitor ticks every
- * {@code blockedAfter / 2} (at least 50 us, at most {@code monitorInterval}), so a blocked call
- * loses its VP between {@code blockedAfter} and 1.5 x {@code blockedAfter} after it began. The
- * monitor sets its own Linux timer slack to {@link #TIMER_SLACK_NANOS} so that short ticks are
- * not stretched by the default 50 µs.
- * Otherwise it sleeps a whole {@code monitorInterval} and sets {@link Kernel#monitorSlow}, and
- * the next {@code enterKernel} wakes it (one unpark per quiet period, not per call: while calls
- * keep coming the monitor stays on fast ticks). A workload that never makes bracketed calls pays
- * one sample per interval, as before.
+ * <h2>Cadence and idling</h2>
+ * It parks without a deadline while no VP is allocated (woken by {@link Kernel#wakeMonitorIfSleeping},
+ * after {@code busy} changed: a Dekker pair with its own write of {@code monitorSleeping} then
+ * re-read of {@code busy}), nothing is sliced and no carrier waits to be started. Without
+ * blocking detection it is only the slicing ticker and the starter. It sets its own Linux timer
+ * slack to {@link #TIMER_SLACK_NANOS} so that its short sleeps are not stretched by the default
+ * 50 µs.
  *
- * <p>Either way the decision is a CAS on the activation's state made under the kernel lock
- * ({@link Kernel#handOff}); a carrier that returns meanwhile wins its own CAS and keeps the VP.
+ * <h2>Rejected (measured on the 2-core reference VM, unprivileged)</h2>
+ * Two samples a whole interval apart without progress (the old rule: ~2 intervals, 2.4 ms p50 at
+ * 1 ms); Linux perf context-switch events (with {@code perf_event_paranoid} 2 an unprivileged
+ * process may only count with {@code exclude_kernel}, and then context switches count 0); the
+ * JDK's own {@code Blocker} brackets around file I/O (they act only when the carrier is a
+ * {@code jdk.internal.misc.CarrierThread}, a {@code ForkJoinWorkerThread} of the JDK's pool).
  *
- * <p>A garbage collection stops every Java thread and makes carriers look asleep without
- * progress; so when the collectors' counts changed since the last sample (or the monitor
- * itself woke over 50 ms late: some other stop-the-world pause), it discards the suspicion
- * gathered so far instead of handing off. A merely loaded machine does not count as a pause.
- *
- * <p>Owns: the {@code sampledDispatches}/{@code suspectSamples}/{@code progressSeenAt} fields
- * of every activation (no other thread writes them; {@link ProcessorActivity} reads
- * {@code suspectSamples} racily). Parks without a deadline while no VP is allocated.
+ * <p>Owns: the {@code sampledDispatches}/{@code sampledCpu}/{@code sampledAt}/
+ * {@code suspectSince}/{@code progressSeenAt} fields of every activation and the
+ * {@code suspected} flag of every VP (no other thread writes them; {@link ProcessorActivity} and
+ * standbys read them racily).
  */
 final class Monitor implements Runnable {
-    /**
-     * The monitor's timer slack: Linux's default 50 µs made each 50 µs tick about 100 µs (so a
-     * bracketed call at {@code blockedAfter} 50 µs was handed off after ~160 µs, not ~75 µs).
-     */
+    /** The monitor's timer slack, so that a 100 µs tick is not a 150 µs one. */
     static final long TIMER_SLACK_NANOS = 1_000;
+    /** Waking this much later than asked means the JVM (or the machine) stopped: not a block. */
+    static final long PAUSE_NANOS = 10_000_000L;
+    private static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final boolean CPU_TIME = THREADS.isThreadCpuTimeSupported();
+
     private final Kernel kernel;
     private final long intervalNanos;
     private final long blockedAfterNanos;
-    /** Hand off blocked activations; false: a time-slicing ticker only. */
+    /** Hand off blocked activations; false: a time-slicing ticker and starter only. */
     private final boolean detectBlocking;
-    /** Tick while a bracketed call is in progress. */
-    private final long fastNanos;
-    /** Current sleep between ticks: fastNanos .. intervalNanos. */
-    private long sleepNanos;
-    /** When undetected blocking was last sampled. */
-    private long lastSlowSample;
-    /** A pause (GC, stall) was seen since the last slow tick: its suspicions are void. */
-    private boolean pausedSinceSlow;
+    /** Time slicing ticks this often. */
+    private final long sliceNanos;
+    private long lastSlice = System.nanoTime();
+    private long lastCollections = collections();
 
     Monitor(Kernel kernel, long intervalNanos, long blockedAfterNanos, boolean detectBlocking) {
         this.kernel = kernel;
         this.intervalNanos = intervalNanos;
         this.blockedAfterNanos = blockedAfterNanos;
         this.detectBlocking = detectBlocking;
-        this.fastNanos = Math.min(intervalNanos, Math.max(50_000L, blockedAfterNanos / 2));
-        this.sleepNanos = intervalNanos;
+        this.sliceNanos = Math.max(1_000_000L, intervalNanos);
     }
-
-    private long lastSample = System.nanoTime();
-    private long lastCollections = collections();
-    private static final List<GarbageCollectorMXBean> COLLECTORS =
-            ManagementFactory.getGarbageCollectorMXBeans();
-
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final boolean CPU_TIME = THREADS.isThreadCpuTimeSupported();
 
     /** CPU time of {@code a}'s thread (ns), or -1 if unknown. */
     private static long cpuTime(Activation a) {
@@ -114,129 +103,147 @@ final class Monitor implements Runnable {
     @Override
     public void run() {
         ProcStat.setTimerSlack(TIMER_SLACK_NANOS);
-        if (!detectBlocking) {
-            tickSlices();
-            return;
-        }
+        long due = System.nanoTime();
         while (!kernel.isClosed()) {
-            if (kernel.busyProcessors() == 0) {
+            kernel.spares.startPending();
+            boolean watch = detectBlocking && kernel.busyProcessors() > 0;
+            if (!watch && !kernel.planner.slicing) {
                 kernel.monitorSleeping = true;
-                if (kernel.busyProcessors() == 0 && !kernel.isClosed()) { // re-check after publishing: pairs with Kernel.bind
+                // re-check after publishing: pairs with Planner.bind (busy, then monitorSleeping)
+                if (!(detectBlocking && kernel.busyProcessors() > 0) && !kernel.planner.slicing
+                        && !kernel.spares.startsPending() && !kernel.isClosed()) {
                     LockSupport.park(this);
                 }
                 kernel.monitorSleeping = false;
-                lastSample = System.nanoTime();
+                forgetAll();
+                due = System.nanoTime();
                 continue;
             }
-            if (sleepNanos > fastNanos) {
-                kernel.monitorSlow = true; // then re-check: pairs with enterKernel's CAS, then read
-                if (anyInKernel()) {
-                    sleepNanos = fastNanos;
-                }
-            }
-            LockSupport.parkNanos(this, sleepNanos);
-            kernel.monitorSlow = false;
             long now = System.nanoTime();
+            long wake = watch ? due : lastSlice + sliceNanos;
+            if (wake - now > 0) {
+                LockSupport.parkNanos(this, wake - now);
+            }
+            now = System.nanoTime();
             long gcs = collections();
-            boolean paused = gcs != lastCollections || now - lastSample > 50_000_000L; // a pause, not a block
+            boolean paused = gcs != lastCollections || now - wake > PAUSE_NANOS;
             lastCollections = gcs;
-            lastSample = now;
-            pausedSinceSlow |= paused;
-            boolean slow = now - lastSlowSample >= intervalNanos - intervalNanos / 8; // parkNanos wakes a little early or late
-            if (slow) {
-                lastSlowSample = now;
-            }
-            boolean inKernel = sample(now, pausedSinceSlow, slow);
-            if (slow) {
-                pausedSinceSlow = false;
-                if (kernel.slicing) {
-                    kernel.sliceTick();
-                }
-            }
-            sleepNanos = inKernel ? fastNanos : intervalNanos;
-        }
-    }
-
-    /** The ticker-only loop (no blocking detection). */
-    private void tickSlices() {
-        while (!kernel.isClosed()) {
-            if (!kernel.slicing) {
-                LockSupport.park(this); // unparked when slicing starts, or by close
-                continue;
-            }
-            LockSupport.parkNanos(this, intervalNanos);
-            kernel.sliceTick();
-        }
-    }
-
-    private boolean anyInKernel() {
-        for (VirtualProcessor vp : kernel.processorsArray()) {
-            Activation a = vp.holder;
-            if (a != null && a.state() == Activation.IN_KERNEL) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** One tick; {@code slow}: also sample for undetected blocking. Returns true if a bracketed call is in progress. */
-    private boolean sample(long now, boolean paused, boolean slow) {
-        boolean inKernel = false;
-        for (VirtualProcessor vp : kernel.processorsArray()) {
-            Activation a = vp.holder;
-            if (a == null) {
-                continue;
-            }
-            int state = a.state();
-            if (state == Activation.IN_KERNEL) {
-                inKernel = true;
-                a.suspectSamples = 0;
-                if (now - a.kernelEnteredAt >= blockedAfterNanos) {
-                    kernel.handOff(a, vp, Activation.IN_KERNEL, a.kernelThread);
-                }
-            } else if (!slow) {
-                continue; // suspicion of undetected blocking is judged on slow ticks only
-            } else if (state == Activation.RUNNING) {
+            due = now + intervalNanos;
+            if (watch) {
                 if (paused) {
-                    a.suspectSamples = 0;
-                    a.sampledDispatches = -1;
+                    forgetAll();
                 } else {
-                    sampleRunning(a, vp);
+                    due = tick(now, due);
+                }
+            }
+            if (now - lastSlice >= sliceNanos) {
+                lastSlice = now;
+                if (kernel.planner.slicing) {
+                    kernel.planner.sliceTick();
+                }
+            }
+        }
+    }
+
+    /** One detection tick at {@code now}. Returns when the next tick is due (at most {@code due}). */
+    private long tick(long now, long due) {
+        for (VirtualProcessor vp : kernel.processors) {
+            Activation h = vp.holder;
+            if (h == null) {
+                continue;
+            }
+            int state = h.state();
+            if (state == Activation.IN_KERNEL) {
+                clear(h, vp, now);
+                if (vp.standby == null) { // no standby could be armed: the monitor hands off itself
+                    long deadline = h.kernelEnteredAt + blockedAfterNanos;
+                    if (now - deadline >= 0) {
+                        kernel.handOff(h, vp, Activation.IN_KERNEL, h.kernelThread);
+                    } else {
+                        due = Math.min(due, deadline);
+                    }
+                }
+                continue;
+            }
+            if (state != Activation.RUNNING) {
+                clear(h, vp, now);
+                h.sampledCpu = -1;
+                continue;
+            }
+            Object mounted = h.sampleMounted();
+            long dispatches = h.sampleDispatches();
+            long cpu = cpuTime(h);
+            long elapsed = now - h.sampledAt;
+            long prevCpu = h.sampledCpu;
+            long prevDispatches = h.sampledDispatches;
+            h.sampledAt = now;
+            h.sampledCpu = cpu;
+            h.sampledDispatches = dispatches;
+            if (mounted == null || prevCpu < 0 || cpu < 0 || elapsed <= 0) {
+                clear(h, vp, now); // idle in the scheduler, or no baseline yet
+                continue;
+            }
+            long ran = cpu - prevCpu;
+            if (h.suspectSince != 0) {
+                if (dispatches != prevDispatches || ran * 10 > elapsed || !asleep(h)) {
+                    clear(h, vp, now); // it ran, or it is runnable again
+                    continue;
                 }
             } else {
-                a.suspectSamples = 0;
+                long offCpu = elapsed - ran;
+                if (offCpu * 2 < elapsed || !asleep(h)) {
+                    h.progressSeenAt = now; // computing, or only waiting for a CPU
+                    continue;
+                }
+                h.suspectSince = now - offCpu;
+                h.progressSeenAt = h.suspectSince; // HandOffClock's unbracketed start
+                vp.suspected = true;
+                if (now - h.suspectSince < blockedAfterNanos) {
+                    synchronized (kernel.lock) {
+                        kernel.spares.arm(vp, h); // a spare is there when the decision comes
+                    }
+                }
             }
-            if (a.suspectSamples == 0) {
-                a.progressSeenAt = now; // not suspected here: HandOffClock's unbracketed start
+            long deadline = h.suspectSince + blockedAfterNanos;
+            if (now - deadline >= 0) {
+                h.suspectSince = 0;
+                kernel.handOff(h, vp, Activation.RUNNING, mounted);
+                vp.suspected = false;
+            } else {
+                due = Math.min(due, deadline);
             }
         }
-        return inKernel;
+        return due;
     }
 
-    private void sampleRunning(Activation a, VirtualProcessor vp) {
-        Object mounted = a.sampleMounted();
-        long dispatches = a.sampleDispatches();
-        boolean noProgress = dispatches == a.sampledDispatches;
-        a.sampledDispatches = dispatches;
-        if (mounted == null || !noProgress) {
-            a.suspectSamples = 0;
-            a.sampledCpu = -1;
-            return;
+    /** {@code h} shows no suspicious sleep at {@code now}. */
+    private static void clear(Activation h, VirtualProcessor vp, long now) {
+        h.suspectSince = 0;
+        h.progressSeenAt = now;
+        if (vp.suspected) {
+            vp.suspected = false;
         }
+    }
+
+    /** After a pause or an idle spell: every suspicion and baseline is void. */
+    private void forgetAll() {
+        for (VirtualProcessor vp : kernel.processors) {
+            Activation h = vp.holder;
+            if (h != null) {
+                h.suspectSince = 0;
+                h.sampledCpu = -1;
+            }
+            vp.suspected = false;
+        }
+    }
+
+    /** Whether carrier {@code a} sleeps: Java thread state, else the OS state. */
+    private static boolean asleep(Activation a) {
         Thread.State js = a.getState();
-        long cpu = cpuTime(a);
-        boolean burning = cpu >= 0 && a.sampledCpu >= 0 && cpu - a.sampledCpu > intervalNanos / 10;
-        a.sampledCpu = cpu;
-        boolean waiting = js == Thread.State.BLOCKED || js == Thread.State.WAITING
-                || js == Thread.State.TIMED_WAITING
-                || (js == Thread.State.RUNNABLE && !burning && ProcStat.sleeping(a.tid));
-        if (!waiting) {
-            a.suspectSamples = 0;
-            return;
+        if (js == Thread.State.BLOCKED || js == Thread.State.WAITING || js == Thread.State.TIMED_WAITING) {
+            return true;
         }
-        if (++a.suspectSamples >= 2) {
-            a.suspectSamples = 0;
-            kernel.handOff(a, vp, Activation.RUNNING, mounted);
-        }
+        ProcStat.Reader r = a.procStat;
+        return js == Thread.State.RUNNABLE && r != null && r.sleeping();
     }
 }

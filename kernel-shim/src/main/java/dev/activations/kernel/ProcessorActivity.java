@@ -51,7 +51,7 @@ public enum ProcessorActivity {
         return switch (a.state()) {
             case Activation.IN_KERNEL -> IN_KERNEL;
             case Activation.LINGERING -> IDLE;
-            case Activation.RUNNING -> a.sampleMounted() == null ? IDLE : a.suspectSamples > 0 ? SUSPECTED : RUNNING;
+            case Activation.RUNNING -> a.sampleMounted() == null ? IDLE : a.suspectSince != 0 ? SUSPECTED : RUNNING;
             default -> IN_TRANSIT;
         };
     }

@@ -50,6 +50,19 @@ public interface Upcalls {
     void activationUnblocked(Activation activation, Object thread);
 
     /**
+     * May the kernel give {@code holder}'s processor to a higher-priority space <em>now</em>,
+     * while its code runs (displacement: the OS then runs the other space's carrier and this one
+     * only in what CPU time is left, until its next safepoint), rather than at its next safepoint?
+     * Asked under the kernel's lock, about an activation of this space that holds a processor:
+     * answer from racy reads, quickly, without blocking or calling the kernel. The runtime
+     * answers false while the thread on {@code holder} is inside a critical section, so that the
+     * section keeps its processor to its end. Default: true.
+     */
+    default boolean mayDisplace(Activation holder) {
+        return true;
+    }
+
+    /**
      * The kernel closed while this space was attached: no processor will ever come back.
      * Called once, after every carrier has stopped, on the thread that closed the kernel.
      */

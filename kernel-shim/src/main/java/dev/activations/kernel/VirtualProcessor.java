@@ -26,6 +26,17 @@ public final class VirtualProcessor {
      * holder had seen it already and comes back, the VP stays with its space. Under the lock.
      */
     boolean withdrawn;
+    /**
+     * The spare standing by to take this VP if its holder blocks ({@link Spares}, "Standby"), or
+     * null. Written under the kernel lock; read without it by the holder's {@code enterKernel}
+     * (null: arm one) and the monitor (non-null: leave bracketed calls to it).
+     */
+    volatile Activation standby;
+    /**
+     * The monitor suspects the holder of sleeping in an unbracketed call: the standby keeps
+     * watching until the monitor hands the VP to it or clears this. Written by the monitor only.
+     */
+    volatile boolean suspected;
 
     VirtualProcessor(Kernel kernel, int id) {
         this.kernel = kernel;

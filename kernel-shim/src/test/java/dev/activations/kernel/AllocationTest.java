@@ -153,7 +153,8 @@ class AllocationTest {
     @ValueSource(booleans = {true, false})
     void sharesThreeToOneOnTwoProcessorsGiveThreeToOneProcessorTime(boolean detection) throws InterruptedException {
         String name = "shares-" + detection;
-        try (Kernel k = Kernel.builder().name(name).processors(2).blockingDetection(detection).build()) {
+        // OS priorities start the monitor with the kernel (it starts carriers): off, to see it start for slicing
+        try (Kernel k = Kernel.builder().name(name).processors(2).blockingDetection(detection).osPriorities(detection).build()) {
             TestScheduler a = new TestScheduler("a");
             TestScheduler b = new TestScheduler("b");
             List<Spin> aWork = spins("a", 4);

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code blockingDetection(false)}: the kernel starts no monitor, so a carrier that blocks
+ * {@code blockingDetection(false)} (and OS priorities off, which would start the monitor as the
+ * carriers' starter): the kernel starts no monitor, so a carrier that blocks
  * (inside the {@code enterKernel}/{@code exitKernel} bracket or not) keeps its VP: no
  * {@code activationBlocked}, no hand-off, nothing else of the space runs on that processor
  * meanwhile, and {@code exitKernel} answers true. Work goes on once the call returns.
@@ -60,7 +61,7 @@ class BlockingDetectionOffTest {
         TestScheduler s = new TestScheduler("s");
         Supplier<String> state = () -> s.describe() + "\n  item carrier="
                 + (item.carrier == null ? null : item.carrier + " " + item.carrier.getState());
-        try (Kernel k = Kernel.builder().name(kernelName).processors(1).blockingDetection(false)
+        try (Kernel k = Kernel.builder().name(kernelName).processors(1).blockingDetection(false).osPriorities(false)
                 .blockedAfter(Duration.ofMillis(1)).monitorInterval(Duration.ofMillis(1)).build()) {
             try {
                 assertFalse(k.blockingDetection());

@@ -1,6 +1,7 @@
 package dev.activations.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import dev.activations.kernel.TestScheduler.Spin;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The idle hysteresis: a VP whose space runs out of work lingers with that space
@@ -19,13 +22,20 @@ import org.junit.jupiter.api.Test;
  * processors takes a lingering VP at once, on the same carrier, and since nothing was running
  * on it the idle space gets no {@code processorPreempted}. So does a lower-priority space: a
  * lingering VP is not part of its space's demand, so it is lent to whoever asks, and its own
- * space gets it back by preemption when it has work again. The hysteresis is set to an hour so
- * that only these paths, never the timeout, can move the VP.
+ * space gets it back by preemption when it has work again. With OS priorities the borrower's
+ * carriers run at a higher nice value than the lender's, so the VP is lent to a carrier of the
+ * borrower's own (the lender's carrier is let go, never lowered in priority for good), and taken
+ * back by displacement; without, the lender's carrier itself runs the borrower's upcall. The
+ * hysteresis is set to an hour so that only these paths, never the timeout, can move the VP.
  */
 class IdleHysteresisTest {
 
     private static Kernel lingeringKernel(String name) {
-        return Kernel.builder().name(name).processors(1).idleHysteresis(Duration.ofHours(1)).build();
+        return lingeringKernel(name, true);
+    }
+
+    private static Kernel lingeringKernel(String name, boolean osPriorities) {
+        return Kernel.builder().name(name).processors(1).idleHysteresis(Duration.ofHours(1)).osPriorities(osPriorities).build();
     }
 
     private static void awaitLingering(TestScheduler s, Supplier<String> state) {
@@ -80,9 +90,11 @@ class IdleHysteresisTest {
         }
     }
 
-    @Test
-    void aLowerPrioritySpaceBorrowsALingeringProcessorAndGivesItBackOnRequest() {
-        try (Kernel k = lingeringKernel("linger-lent")) {
+    @ParameterizedTest(name = "osPriorities {0}")
+    @ValueSource(booleans = {true, false})
+    void aLowerPrioritySpaceBorrowsALingeringProcessorAndGivesItBackOnRequest(boolean osPriorities) {
+        try (Kernel k = lingeringKernel("linger-lent-" + osPriorities, osPriorities)) {
+            boolean displaces = k.osPriorities().startsWith("os");
             TestScheduler high = new TestScheduler("high");
             TestScheduler low = new TestScheduler("low");
             Supplier<String> state = () -> high.describe() + "\n" + low.describe();
@@ -96,7 +108,11 @@ class IdleHysteresisTest {
             AddressSpace sl = low.attach(k, 1);
             sl.requestProcessors(1);
             Await.until("low computes on the processor high left idle", () -> batch.progress.get() > 0, state);
-            assertSame(high.events(Added.class).get(0).on(), batch.carrier, "lent with its carrier: " + state.get());
+            if (displaces) {
+                assertNotSame(high.events(Added.class).get(0).on(), batch.carrier, "lent to a carrier of low's nice value: " + state.get());
+            } else {
+                assertSame(high.events(Added.class).get(0).on(), batch.carrier, "lent with its carrier: " + state.get());
+            }
             assertEquals(0, sh.processorsHeld(), state.get());
             assertEquals(0, high.count(Preempted.class), "nothing ran on the idle VP: " + state.get());
 
@@ -104,8 +120,8 @@ class IdleHysteresisTest {
             high.submit(h2);
             sh.requestProcessors(1);
             Await.until("high gets its processor back", () -> high.finished.contains(h2), state);
-            assertTrue(batch.stops.get() >= 1, "low was preempted at its safepoint: " + state.get());
-            assertEquals(1, low.count(Preempted.class), state.get());
+            Await.until("low was preempted at its safepoint", () -> batch.stops.get() >= 1 && low.count(Preempted.class) == 1, state);
+            assertEquals(displaces ? 1 : 0, k.stats().displacements(), "displaced only with OS priorities: " + state.get());
             batch.finish();
             assertTrue(high.failures.isEmpty() && low.failures.isEmpty(), state.get());
         }

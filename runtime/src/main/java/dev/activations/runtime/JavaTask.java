@@ -68,7 +68,8 @@ final class JavaTask extends Strand {
         stoppedOnRevoke = false; // this submission is over (or the yield was refused: nothing to time)
     }
 
-    boolean inCritical() {
+    @Override
+    boolean inCriticalSection() {
         return criticalDepth > 0;
     }
 

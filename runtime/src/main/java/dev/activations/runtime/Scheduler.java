@@ -351,6 +351,18 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         }
     }
 
+    /**
+     * Not while the strand on {@code holder} is inside a critical section (a racy read of its
+     * depth): the section keeps its processor to its end, as the paper's critical-section
+     * recovery wants. A strand that enters one just after this answer is displaced inside it
+     * and still stops only at its end.
+     */
+    @Override
+    public boolean mayDisplace(Activation holder) {
+        Strand s = holder.attachment() instanceof Worker w ? w.current : null;
+        return s == null || !s.inCriticalSection();
+    }
+
     @Override
     public void kernelClosed() {
         shutdown("kernel \"" + kernel.name() + "\" was closed");

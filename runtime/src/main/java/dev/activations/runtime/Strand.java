@@ -45,6 +45,9 @@ abstract class Strand extends LiveSet.Member {
      */
     abstract void honourSignal(int signal);
 
+    /** Inside a critical section. Exact on this strand's carrier; a racy hint elsewhere. */
+    abstract boolean inCriticalSection();
+
     /** This strand stops now because its carrier's VP was revoked: start timing its wait to run again. */
     final void noteRevokedStop() {
         stoppedAt = System.nanoTime();

@@ -274,6 +274,11 @@ public final class UserThread extends Strand {
         return w.run(this);
     }
 
+    @Override
+    boolean inCriticalSection() {
+        return criticalDepth > 0;
+    }
+
     /** Stops at a raised signal unless inside a critical section. Runs on this thread. */
     @Override
     void honourSignal(int signal) {
@@ -706,7 +711,7 @@ public final class UserThread extends Strand {
     /** True while inside {@link #critical}. For tests and diagnostics; call on this thread. */
     public static boolean inCritical() {
         Strand s = Carrier.strand();
-        return s instanceof UserThread t ? t.criticalDepth > 0 : s instanceof JavaTask j && j.inCritical();
+        return s != null && s.inCriticalSection();
     }
 
     // ------------------------------------------------------------------ worker hooks

@@ -63,7 +63,10 @@ public final class AllocationRig {
         }
     }
 
-    /** One unit of work for one space; runs exactly once, on a VP owned by that space. */
+    /**
+     * One unit of work for one space; runs exactly once, on a VP owned by that space (or on a
+     * carrier just displaced from one, which runs on to its next safepoint).
+     */
     public static final class Job {
         final AtomicInteger runs = new AtomicInteger();
         volatile int wrongOwner;
@@ -111,7 +114,10 @@ public final class AllocationRig {
                 }
                 Job j = jobs.poll();
                 if (j != null) {
-                    if (vp.owner != space || vp.holder != self) {
+                    // A displaced carrier (OS priorities: the VP went to a higher space's carrier at
+                    // once) runs on to its next safepoint, the top of this loop: not a wrong owner.
+                    // Its state is CASed to DISPLACED before the VP's holder changes.
+                    if ((vp.owner != space || vp.holder != self) && self.state() != Activation.DISPLACED) {
                         j.wrongOwner = 1;
                     }
                     j.runs.incrementAndGet();

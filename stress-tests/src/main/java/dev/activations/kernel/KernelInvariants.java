@@ -22,6 +22,10 @@ import java.util.Set;
  *       on one of its VPs.</li>
  *   <li>{@code busy} equals the number of VPs not free.</li>
  *   <li>Spare activations hold no VP.</li>
+ *   <li>No activation that is not a VP's holder (SPARE, STANDBY, BLOCKED, DISPLACED) points to a
+ *       VP; a DISPLACED one names the VP it lost ({@code displacedFrom}), now held by another.</li>
+ *   <li>A VP's standby is STANDBY, watches that VP, and holds none; every STANDBY activation is
+ *       some VP's standby.</li>
  * </ol>
  * Also the helpers the other kernel tests share.
  */
@@ -108,6 +112,34 @@ public final class KernelInvariants {
         for (Activation a : k.sparesSnapshot()) {
             if (a.processor != null || a.state() != Activation.SPARE) {
                 broken.add("spare " + a.getName() + " in state " + Activation.stateName(a.state()) + " holds " + a.processor);
+            }
+        }
+        Set<Activation> standbys = new HashSet<>();
+        for (VirtualProcessor vp : vps) {
+            Activation s = vp.standby;
+            if (s != null) {
+                standbys.add(s);
+                if (s.state() != Activation.STANDBY || s.watching != vp || s.processor != null) {
+                    broken.add(vp.id() + "'s standby " + s + " watches " + s.watching + " in state " + Activation.stateName(s.state()));
+                }
+            }
+        }
+        for (Activation a : k.aliveSnapshot()) {
+            int st = a.state();
+            if (st == Activation.RUNNING || st == Activation.IN_KERNEL || st == Activation.LINGERING) {
+                if (a.processor == null || a.processor.holder != a) {
+                    broken.add(a.getName() + " is " + Activation.stateName(st) + " without holding a VP (" + a.processor + ")");
+                }
+                continue;
+            }
+            if (a.processor != null) {
+                broken.add(a.getName() + " in state " + Activation.stateName(st) + " points to " + a.processor);
+            }
+            if (st == Activation.STANDBY && !standbys.contains(a)) {
+                broken.add(a.getName() + " is STANDBY but no VP's standby");
+            }
+            if (st == Activation.DISPLACED && (a.displacedFrom == null || a.displacedFrom.holder == a)) {
+                broken.add(a.getName() + " is DISPLACED from " + a.displacedFrom + " which it still holds");
             }
         }
         return broken.isEmpty() ? null : String.join("; ", broken);

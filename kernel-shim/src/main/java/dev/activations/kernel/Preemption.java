@@ -1,0 +1,239 @@
+package dev.activations.kernel;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * How the kernel takes a processor back from a space that holds more than its target: one per
+ * {@link Kernel}; every method runs under the kernel lock.
+ *
+ * <h2>Three ways, cheapest first ({@link #reclaimOne})</h2>
+ * <ol>
+ *   <li><b>Lending back.</b> A lingering (idle) VP moves at once: if its carrier runs at the
+ *       owed space's OS nice value it runs the owed space's {@code processorAdded} itself;
+ *       otherwise it is let go (it finds out when its hysteresis ends, without a wake-up) and a
+ *       carrier of the right nice value takes the VP.</li>
+ *   <li><b>Displacement</b> (OS priorities active and the owed space's carriers at a lower nice
+ *       value than the victim's). The VP is given to a carrier of the owed space <em>now</em>:
+ *       its holder goes RUNNING -> DISPLACED (or IN_KERNEL -> BLOCKED, a hand-off to another
+ *       space) by a CAS that races only its own {@code enterKernel}/{@code exitKernel}, its
+ *       signal word says PREEMPT (REVOKED), and the owed space's carrier is started or woken on
+ *       the VP (pinned to its CPU where the kernel pins). The OS runs the higher carrier in
+ *       preference to the displaced one, at whatever instruction that one is (unless the space
+ *       says no: {@link Upcalls#mayDisplace}, for a holder inside a critical section); the displaced
+ *       carrier runs on in what CPU time is left, at its higher nice value, to its next safepoint,
+ *       where it returns from its upcall and its space gets {@code processorPreempted} there
+ *       (BLOCKED: {@code activationUnblocked} when its call returns), as after a cooperative
+ *       preemption. New invariant: a VP may for that while have one holder and one displaced
+ *       activation ({@code displacedFrom == vp}, holding nothing).</li>
+ *   <li><b>Cooperative preemption</b> (otherwise: equal priorities and shares, minimums of a
+ *       lower-priority space, OS priorities off). PREEMPT is set in the holder's signal word
+ *       and the VP comes back through {@code upcallReturned} at the holder's next safepoint.
+ *       It is a race: for {@code n} VPs owed, {@code preemptsInFlight} counts {@code n} but
+ *       every running VP of the victim is flagged, and once {@code n} have come back the
+ *       others' flags are taken back ({@link #cancelRacing}). The owed space then waits for the
+ *       victim's nearest safepoint, not an arbitrary one's. A flag taken back too late costs one
+ *       extra upcall: the VP comes back and is given straight back to its space
+ *       ({@code withdrawn}).</li>
+ * </ol>
+ *
+ * <h2>Why displacement and not only cooperation</h2>
+ * A continuation cannot be preempted on HotSpot, so cooperative preemption waits for the
+ * holder's code: a checkpoint-free 1 ms task holds a higher space off for up to 1 ms. The OS
+ * can stop a thread at any instruction; nice values tell it which carrier matters. Rejected:
+ * handing a VP off when the holder has burnt {@code blockedAfter} of CPU after a preemption
+ * request without a safepoint (measured: worse on 2 cores, the extra carrier time-shared
+ * equally with the late one), and interrupting carriers (HotSpot cannot preempt a mounted
+ * continuation, and an interrupt would leak into user code).
+ */
+final class Preemption {
+    private final Kernel k;
+
+    Preemption(Kernel k) {
+        this.k = k;
+    }
+
+    /**
+     * Takes one VP from {@code victim} for {@code owed} (see the class comment). Returns false if
+     * {@code victim} has no VP that can be taken.
+     */
+    boolean reclaimOne(AddressSpace victim, AddressSpace owed) {
+        assert Thread.holdsLock(k.lock);
+        Activation l = victim.lingering.poll();
+        if (l != null) {
+            lend(l, owed);
+            return true;
+        }
+        if (k.os.active() && owed.nice < victim.nice && displaceOne(victim, owed)) {
+            return true;
+        }
+        int flagged = 0;
+        VirtualProcessor best = null;
+        for (VirtualProcessor vp : k.processors) {
+            if (vp.owner == victim) {
+                if (vp.preemptPending) {
+                    flagged += vp.selfPreempt ? 0 : 1;
+                } else if (vp.holder.state() == Activation.RUNNING || best == null) {
+                    best = vp;
+                }
+            }
+        }
+        if (flagged <= victim.preemptsInFlight) { // no VP racing spare: flag one more
+            if (best == null) {
+                return false;
+            }
+            flag(best);
+        }
+        victim.preemptsInFlight++;
+        k.preemptionCount.increment();
+        for (VirtualProcessor vp : k.processors) { // the race: every running VP of the victim, first ones win
+            if (vp.owner == victim && !vp.preemptPending && vp.holder.state() == Activation.RUNNING) {
+                flag(vp);
+            }
+        }
+        return true;
+    }
+
+    /** Moves the VP of lingering carrier {@code l} (already off its space's lingering list) to {@code owed}. */
+    private void lend(Activation l, AddressSpace owed) {
+        VirtualProcessor vp = l.processor;
+        Planner p = k.planner;
+        if (!k.os.active() || l.nice == owed.nice) {
+            p.releaseProcessor(l);
+            p.free.remove(vp);
+            l.assignment = p.bind(l, vp, owed); // its carrier runs owed's processorAdded: no new thread
+            owed.pending--;
+            l.lingerOutcome = Planner.LINGER_TAKEN;
+            LockSupport.unpark(l);
+            return;
+        }
+        p.takeProcessor(l);
+        l.space = null;
+        l.setState(Activation.SPARE); // it finds LINGER_TAKEN when its hysteresis ends, and joins its pool
+        l.lingerOutcome = Planner.LINGER_TAKEN;
+        Activation b = k.spares.pick(owed, null);
+        if (b == null) {
+            p.free.add(vp); // no carrier can be had now; a later rebalance gives the VP out
+            k.spares.refused(owed, vp, null, null);
+            return;
+        }
+        Assignment as = p.bind(b, vp, owed);
+        owed.pending--;
+        k.spares.pinBeforeWaking(b, vp);
+        k.spares.start(b, as);
+    }
+
+    /**
+     * Displacement (see the class comment): gives one of {@code victim}'s running VPs to a
+     * carrier of {@code owed} at once. False if no VP could be displaced (none running, or no
+     * carrier to be had).
+     */
+    private boolean displaceOne(AddressSpace victim, AddressSpace owed) {
+        if (!k.spares.canPick(owed)) {
+            return false;
+        }
+        for (VirtualProcessor vp : k.processors) {
+            if (vp.owner != victim || vp.selfPreempt) {
+                continue;
+            }
+            Activation h = vp.holder;
+            if (!mayDisplace(victim, h)) {
+                continue; // in a critical section: only at its end (cooperatively)
+            }
+            int took = revoke(h);
+            if (took < 0) {
+                continue;
+            }
+            boolean displaced = took == Activation.DISPLACED;
+            k.planner.takeProcessor(h); // h.space stays: its upcall is delivered to it when it stops
+            k.displacementCount.increment();
+            if (displaced) {
+                h.displacedFrom = vp;
+                h.signal |= Activation.PREEMPT;
+            } else {
+                k.spares.blocked(h, h.kernelThread, System.nanoTime());
+            }
+            k.spares.unpin(h); // it runs on wherever a CPU is free, not behind the VP's new carrier
+            Activation b = k.spares.pick(owed, null);
+            Assignment as = k.planner.bind(b, vp, owed);
+            owed.pending--;
+            k.preemptionCount.increment();
+            KernelEvents.processorDisplaced(k, victim, owed, vp, displaced);
+            k.spares.pinBeforeWaking(b, vp);
+            k.spares.start(b, as);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * CASes holder {@code h} out of its VP: RUNNING -> DISPLACED (racing its {@code enterKernel})
+     * or IN_KERNEL -> BLOCKED (racing its {@code exitKernel}). The carrier moves only between
+     * those two states by itself, so a failed CAS is retried on the state it moved to, a bounded
+     * number of times. Returns the state it was put in, or -1 (not RUNNING or IN_KERNEL).
+     */
+    private static int revoke(Activation h) {
+        for (int tries = 0; tries < 16; tries++) {
+            int st = h.state();
+            if (st == Activation.RUNNING && h.casState(Activation.RUNNING, Activation.DISPLACED)) {
+                return Activation.DISPLACED;
+            }
+            if (st == Activation.IN_KERNEL && h.casState(Activation.IN_KERNEL, Activation.BLOCKED)) {
+                return Activation.BLOCKED;
+            }
+            if (st != Activation.RUNNING && st != Activation.IN_KERNEL) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean mayDisplace(AddressSpace victim, Activation h) {
+        try {
+            return victim.upcalls().mayDisplace(h);
+        } catch (RuntimeException | Error e) {
+            victim.upcallFailures.increment();
+            return false;
+        }
+    }
+
+    /** Downcall {@code preempt}: the space's own VP {@code vp}, at its holder's next safepoint. */
+    void preemptOwn(AddressSpace s, VirtualProcessor vp) {
+        assert Thread.holdsLock(k.lock);
+        if (vp.kernel() != k || vp.owner != s) {
+            throw new IllegalArgumentException("vp must be a processor allocated to " + s.name() + ", was " + vp);
+        }
+        Activation h = vp.holder;
+        if (h == null || vp.preemptPending || h.state() == Activation.LINGERING) {
+            return; // already going, or idle: nothing to stop
+        }
+        vp.preemptPending = true;
+        vp.selfPreempt = true;
+        h.signal |= Activation.PREEMPT;
+        k.preemptionCount.increment();
+    }
+
+    /** Asks {@code vp}'s holder to give it back at its next safepoint. Caller holds the lock. */
+    static void flag(VirtualProcessor vp) {
+        vp.preemptPending = true;
+        vp.selfPreempt = false;
+        vp.withdrawn = false;
+        vp.holder.signal |= Activation.PREEMPT;
+    }
+
+    /**
+     * {@code s} has given back every VP it was asked for: takes PREEMPT back from the VPs still
+     * flagged in the race, except {@code returned}, the one coming back now. A holder that saw
+     * the flag already just comes back, and {@code upcallReturned} gives its VP straight back
+     * to {@code s} ({@code withdrawn}, like a self-preemption): not through a re-plan, which
+     * would see {@code s} a VP short for a moment and could move the time-slicing rotation on.
+     */
+    void cancelRacing(AddressSpace s, VirtualProcessor returned) {
+        for (VirtualProcessor vp : k.processors) {
+            if (vp != returned && vp.owner == s && vp.preemptPending && !vp.selfPreempt) {
+                vp.preemptPending = false;
+                vp.withdrawn = true;
+                vp.holder.signal &= ~Activation.PREEMPT;
+            }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.activations.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.activations.kernel.TestScheduler.Preempted;
+import dev.activations.kernel.TestScheduler.Spin;
+import dev.activations.kernel.TestScheduler.Unblocked;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OS priorities that follow the allocation ({@link OsPriorities}, {@link Preemption},
+ * "Displacement"): a lower space's carriers run at a higher nice value, and a higher space owed a
+ * processor gets it at once, while the lower holder never reaches a safepoint. The surefire
+ * configuration enables native access, so these run with OS priorities on (Linux); a child JVM
+ * without the flag checks the silent cooperative fallback.
+ */
+class OsPrioritiesTest {
+
+    private static Kernel kernel(String name, boolean detection) {
+        return Kernel.builder().name(name).processors(1).blockingDetection(detection).build();
+    }
+
+    private static boolean active(Kernel k) {
+        return k.osPriorities().startsWith("os priorities");
+    }
+
+    /** Where hogs leave their result, so that the JIT keeps their loop's work. */
+    static volatile long sink;
+
+    /** A work item that computes, never polling its signal, until {@code release} is set. */
+    private static final class Hog implements TestScheduler.Work {
+        final AtomicBoolean release;
+        volatile Activation carrier;
+        volatile int niceSeen = ProcStat.UNKNOWN;
+
+        Hog(AtomicBoolean release) {
+            this.release = release;
+        }
+
+        @Override
+        public boolean run() {
+            Activation a = Activation.current();
+            carrier = a;
+            niceSeen = ProcStat.nice(a.tid);
+            long x = 0;
+            while (!release.get()) {
+                x += x * 31 + 7; // no safepoint of ours in here: the kernel cannot stop it, only the OS
+            }
+            sink = x;
+            return true;
+        }
+    }
+
+    @Test
+    void aHigherSpaceGetsTheProcessorWhileTheLowerHolderNeverReachesASafepoint() {
+        try (Kernel k = kernel("os-displace", true)) {
+            assumeTrue(active(k), "OS priorities unavailable here: " + k.osPriorities());
+            AtomicBoolean release = new AtomicBoolean();
+            Hog hog = new Hog(release);
+            TestScheduler low = new TestScheduler("low");
+            TestScheduler high = new TestScheduler("high");
+            Supplier<String> state = () -> low.describe() + "\n" + high.describe() + "\n" + k.stats();
+            low.submit(hog);
+            AddressSpace sl = low.attach(k, 3);
+            AddressSpace sh = high.attach(k, 8);
+            sl.requestProcessors(1);
+            Await.until("the hog computes", () -> hog.niceSeen != ProcStat.UNKNOWN, state);
+
+            TestScheduler.Work releaser = () -> {
+                release.set(true); // only runs if the kernel gave high the VP the hog still computes on
+                return true;
+            };
+            high.submit(releaser);
+            sh.requestProcessors(1);
+            Await.until("high runs while low's holder computes", () -> high.finished.contains(releaser), state);
+            Await.until("low's displaced carrier stops at its safepoint", () -> low.count(Preempted.class) == 1, state);
+            assertEquals(1, k.stats().displacements(), state.get());
+            assertNull(KernelInvariantsView.violation(k), state.get());
+            assertTrue(low.failures.isEmpty() && high.failures.isEmpty(), state.get());
+        }
+    }
+
+    @Test
+    void lowerSpacesCarriersRunAtAHigherNiceValue() {
+        try (Kernel k = Kernel.builder().name("os-nice").processors(2).build()) {
+            assumeTrue(active(k), "OS priorities unavailable here: " + k.osPriorities());
+            AtomicBoolean release = new AtomicBoolean();
+            Hog lowHog = new Hog(release);
+            Hog highHog = new Hog(release);
+            TestScheduler low = new TestScheduler("low");
+            TestScheduler high = new TestScheduler("high");
+            Supplier<String> state = () -> low.describe() + "\n" + high.describe();
+            low.submit(lowHog);
+            high.submit(highHog);
+            AddressSpace sl = low.attach(k, 2);
+            AddressSpace sh = high.attach(k, 9);
+            sl.requestProcessors(1);
+            sh.requestProcessors(1);
+            try {
+                Await.until("both compute", () -> lowHog.niceSeen != ProcStat.UNKNOWN && highHog.niceSeen != ProcStat.UNKNOWN, state);
+                int base = k.os.baseNice();
+                assertEquals(base, highHog.niceSeen, "the top level runs at the builder's nice value: " + state.get());
+                assertEquals(Math.min(19, base + OsPriorities.NICE_STEP), lowHog.niceSeen, "one level below: " + state.get());
+            } finally {
+                release.set(true);
+            }
+        }
+    }
+
+    @Test
+    void aHolderInsideABracketedCallLosesItsProcessorToAHigherSpaceAndIsUnblockedWhenItReturns() {
+        try (Kernel k = kernel("os-displace-bracketed", false)) { // no monitor hand-off: only the displacement moves the VP
+            assumeTrue(active(k), "OS priorities unavailable here: " + k.osPriorities());
+            CountDownLatch release = new CountDownLatch(1);
+            TestScheduler.Blocker blocker = new TestScheduler.Blocker("blocker", (a, self) -> {
+                boolean in = a.enterKernel(self);
+                try {
+                    release.await(Await.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                } finally {
+                    in &= a.exitKernel();
+                }
+                return in;
+            });
+            TestScheduler low = new TestScheduler("low");
+            TestScheduler high = new TestScheduler("high");
+            Supplier<String> state = () -> low.describe() + "\n" + high.describe() + "\n" + k.stats();
+            low.submit(blocker);
+            AddressSpace sl = low.attach(k, 3);
+            AddressSpace sh = high.attach(k, 8);
+            sl.requestProcessors(1);
+            Await.until("the blocker is inside its call", () -> blocker.carrier != null
+                    && blocker.carrier.state() == Activation.IN_KERNEL, state);
+
+            TestScheduler.Work releaser = () -> {
+                release.countDown();
+                return true;
+            };
+            high.submit(releaser);
+            sh.requestProcessors(1);
+            Await.until("high runs while low's holder is in the kernel", () -> high.finished.contains(releaser), state);
+            Await.until("low's thread is unblocked", () -> low.count(Unblocked.class) == 1, state);
+            Await.until("and finishes", () -> low.finished.contains(blocker), state);
+            assertEquals(1, k.stats().displacements(), state.get());
+            assertNull(KernelInvariantsView.violation(k), state.get());
+        }
+    }
+
+    @Test
+    void offTheSameRaceIsWonCooperatively() {
+        try (Kernel k = Kernel.builder().name("os-off").processors(1).osPriorities(false).build()) {
+            assertTrue(k.osPriorities().startsWith("cooperative (built with osPriorities(false))"), k.osPriorities());
+            Spin lowWork = new Spin("low");
+            TestScheduler low = new TestScheduler("low");
+            TestScheduler high = new TestScheduler("high");
+            Supplier<String> state = () -> low.describe() + "\n" + high.describe();
+            low.submit(lowWork);
+            AddressSpace sl = low.attach(k, 3);
+            AddressSpace sh = high.attach(k, 8);
+            sl.requestProcessors(1);
+            Await.until("low computes", () -> lowWork.progress.get() > 0, state);
+            Spin highWork = Spin.quick("high");
+            high.submit(highWork);
+            sh.requestProcessors(1);
+            Await.until("high runs after low's safepoint", () -> high.finished.contains(highWork), state);
+            assertTrue(lowWork.stops.get() >= 1, state.get());
+            assertEquals(0, k.stats().displacements(), state.get());
+            lowWork.finish();
+        }
+    }
+
+    /**
+     * Without {@code --enable-native-access} a kernel is cooperative and says why, and prints
+     * nothing (JDK 25 warns on stderr at the first restricted call: none may be made).
+     */
+    @Test
+    void withoutNativeAccessTheKernelIsCooperativeAndSilent() throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path classes = Path.of(NoNativeAccessMain.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        String cp = classes + File.pathSeparator + Path.of(Kernel.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Process p = new ProcessBuilder(java, "-cp", cp, NoNativeAccessMain.class.getName()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM finished");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.exitValue(), out + "\n" + err);
+        assertEquals("", err, "nothing on stderr");
+        List<String> lines = out.lines().toList();
+        assertTrue(lines.get(0).startsWith("cooperative ("), out);
+        assertTrue(System.getProperty("os.name").toLowerCase().contains("linux")
+                ? lines.get(0).contains("--enable-native-access") : lines.get(0).contains("not Linux"), out);
+        assertEquals("ran", lines.get(1), out);
+    }
+
+    /** Test views of the invariant check (the stress-tests module has the full one). */
+    static final class KernelInvariantsView {
+        private KernelInvariantsView() {
+        }
+
+        /** Null if every VP has one holder pointing back, or is free; displaced ones hold nothing. */
+        static String violation(Kernel k) {
+            synchronized (k.allocationLock()) {
+                List<VirtualProcessor> free = k.freeSnapshot();
+                for (VirtualProcessor vp : k.processorsArray()) {
+                    Activation h = vp.holder;
+                    if (free.contains(vp) != (h == null)) {
+                        return vp + " free " + free.contains(vp) + " but held by " + h;
+                    }
+                    if (h != null && h.processor != vp) {
+                        return vp + " held by " + h + " whose processor is " + h.processor;
+                    }
+                }
+                for (Activation a : k.spares.alive) {
+                    int st = a.state();
+                    if ((st == Activation.DISPLACED || st == Activation.BLOCKED || st == Activation.STANDBY) && a.processor != null) {
+                        return a + " holds " + a.processor;
+                    }
+                }
+                return null;
+            }
+        }
+    }
+}
