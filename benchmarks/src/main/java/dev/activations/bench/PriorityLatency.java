@@ -40,23 +40,20 @@ import java.util.concurrent.atomic.LongAdder;
  * available processors) that computes until teardown ({@link CpuWork}, plain CPU work) and
  * calls {@link UserThread#checkpoint()} after every {@code checkpointMicros} of it (the
  * iterations per interval are timed once in setup on an idle core, so under load an interval
- * can only be longer). The high side: the JMH thread starts a tiny task every
- * {@link #PERIOD_NANOS} (5 ms) that records its ready→running latency, from just before its
- * submission to its first instruction.
+ * can only be longer); {@code checkpointMicros = 0} is the checkpoint-free low side: the same
+ * work in 100 µs steps with no call into any scheduler at all. The high side: the JMH thread
+ * starts a tiny task every {@link #PERIOD_NANOS} (5 ms) that records its ready→running latency,
+ * from just before its submission to its first instruction.
  *
  * <p><b>The bound.</b> With Activations, a high-priority thread that becomes ready makes its
- * space request a processor; the kernel, finding every processor held by a lower priority,
- * raises PREEMPT on one of them; the low thread there stops at its next checkpoint, at most one
- * checkpoint interval later; the freed processor goes to the high space (usually on the same
- * carrier, with no thread wake-up), which runs the thread. The target, {@link #targetMicros}, is
- * therefore one checkpoint interval plus {@link #TARGET_SLACK_MICROS} (50 µs) for the rest of
- * that path. After each task the high space goes idle; its processor lingers with it for the
- * kernel's idle hysteresis (2 ms by default; the kernel counts a processor its space holds idle
- * in that space's demand, so the waiting low space is not owed it) and then goes back to the low
- * space. The period is
- * longer than that, so each task finds low threads on every processor again: {@code preemptions}
- * shows about one per task. (With a period under the hysteresis the high space would keep an
- * idle processor, and a task would rarely need a preemption.)
+ * space request a processor. With OS priorities (Linux, {@code --enable-native-access}) the
+ * kernel gives it one of the low space's processors at once: a carrier of the high space runs on
+ * it at a lower nice value than the low carrier, which the OS displaces wherever it is, with or
+ * without checkpoints; the target, {@link #targetMicros}, is {@link #TARGET_MICROS} (100 µs)
+ * whatever the interval. Cooperatively (no OS priorities) the low thread would give the
+ * processor up at its next checkpoint, one interval later. After each task the high space goes
+ * idle and its idle processor is lent back to the low space at once, so each task finds low
+ * threads on every processor again: {@code preemptions} shows about one per task.
  *
  * <p>{@code impl}:
  * <ul>
@@ -104,16 +101,18 @@ public class PriorityLatency {
     public static final int LOW_PRIORITY = 3;
     /** A high task not started this long after its submission is starved. */
     public static final long STARVED_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    /** The target's allowance beyond one checkpoint interval: request, preempt, hand-over, dispatch. */
-    public static final int TARGET_SLACK_MICROS = 50;
+    /** The target for every checkpoint interval, with or without checkpoints (issue 21). */
+    public static final int TARGET_MICROS = 100;
+    /** Work between two steps of a checkpoint-free low thread ({@code checkpointMicros = 0}), µs. */
+    public static final int CHECKPOINT_FREE_STEP_MICROS = 100;
     /** {@link CpuWork#spin} steps timed in setup to size the checkpoint interval: about 100 µs. */
     private static final int CALIBRATION_ITERATIONS = 52_000;
 
     @Param({Kind.ACTIVATIONS, Kind.USERTHREAD, Kind.FORKJOIN, Kind.VIRTUAL})
     public String impl;
 
-    /** Low threads' plain computation between two checkpoints (µs, on an idle core). */
-    @Param({"100", "1000"})
+    /** Low threads' plain computation between two checkpoints (µs, on an idle core); 0: no checkpoints. */
+    @Param({"0", "100", "1000"})
     public int checkpointMicros;
 
     private int processors;
@@ -144,9 +143,9 @@ public class PriorityLatency {
     /** The next high period's start; JMH thread only. */
     private long nextTick;
 
-    /** The target for {@code checkpointMicros}: one checkpoint interval plus {@link #TARGET_SLACK_MICROS}. */
+    /** The target for {@code checkpointMicros}: {@link #TARGET_MICROS}, whatever the interval. */
     public static double targetMicros(int checkpointMicros) {
-        return checkpointMicros + TARGET_SLACK_MICROS;
+        return TARGET_MICROS;
     }
 
     /** Secondary results over one iteration's window; see {@link AuxValue}. */
@@ -199,13 +198,14 @@ public class PriorityLatency {
 
     @Setup
     public void setup() throws InterruptedException {
-        if (checkpointMicros <= 0) {
-            throw new IllegalArgumentException("checkpointMicros must be positive, was " + checkpointMicros);
+        if (checkpointMicros < 0) {
+            throw new IllegalArgumentException("checkpointMicros must be 0 (no checkpoints) or positive, was " + checkpointMicros);
         }
         processors = Runtime.getRuntime().availableProcessors();
         int p = processors;
         long calibration = CpuWork.fastestNanos(CALIBRATION_ITERATIONS, 21);
-        intervalIterations = (int) Math.max(1, Math.round(checkpointMicros * 1e3 * CALIBRATION_ITERATIONS / calibration));
+        int stepMicros = checkpointMicros == 0 ? CHECKPOINT_FREE_STEP_MICROS : checkpointMicros;
+        intervalIterations = (int) Math.max(1, Math.round(stepMicros * 1e3 * CALIBRATION_ITERATIONS / calibration));
         intervalNanos = calibration * intervalIterations / CALIBRATION_ITERATIONS;
         switch (impl) {
             case Kind.ACTIVATIONS -> {
@@ -274,10 +274,13 @@ public class PriorityLatency {
         try {
             long x = seed;
             int n = intervalIterations;
+            boolean checkpoints = checkpointMicros > 0;
             while (lowRunning) {
                 x = CpuWork.spin(x, n);
                 lowIntervals.increment();
-                UserThread.checkpoint();
+                if (checkpoints) {
+                    UserThread.checkpoint();
+                }
             }
             lowSink += x;
         } finally {

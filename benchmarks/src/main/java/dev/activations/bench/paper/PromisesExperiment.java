@@ -212,7 +212,7 @@ final class PromisesExperiment {
         bars.put("p99", p99);
         bars.put("max", max);
         s.chart("promises-priority.png", "Priority latency, p50, p99 and max (µs, log scale); target for Activations: "
-                + "p99 ≤ checkpoint interval + " + PriorityLatency.TARGET_SLACK_MICROS + " µs. J: Java threads, "
+                + "p99 ≤ " + PriorityLatency.TARGET_MICROS + " µs. J: Java threads, "
                 + "U: user threads, FJP: two ForkJoinPools (worker threads at MAX and MIN priority); the interval is "
                 + "the low threads' computation between checkpoints; a bar at " + Table.num(starvedMicros)
                 + " µs means starved", () -> Charts.bars(out.resolve("promises-priority.png"),
