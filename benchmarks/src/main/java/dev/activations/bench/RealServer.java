@@ -157,12 +157,6 @@ public class RealServer {
         }
     }
 
-    /** What a request does; returns the response body. */
-    @FunctionalInterface
-    private interface Work {
-        byte[] run() throws Exception;
-    }
-
     @Setup
     public void setup() throws Exception {
         if (connections < 1) {
@@ -175,7 +169,7 @@ public class RealServer {
             default -> throw new IllegalArgumentException("unknown executor \"" + executor + "\"; expected "
                     + Kind.ACTIVATIONS + ", " + Kind.VIRTUAL + " or " + Kind.PLATFORM);
         };
-        Work work = switch (handler) {
+        WebServer.Endpoint work = switch (handler) {
             case COMPUTE -> () -> ascii(Long.toHexString(CpuWork.spin(System.nanoTime(), HttpLoad.COMPUTE_ITERATIONS)));
             case SLEEP -> () -> {
                 Thread.sleep(SLEEP_MILLIS);
@@ -198,7 +192,7 @@ public class RealServer {
                 misplaced.increment();
             }
             try {
-                byte[] body = work.run();
+                byte[] body = work.answer();
                 completions.completed();
                 return body;
             } catch (Exception e) {

@@ -372,8 +372,8 @@ public final class LoadGenerator {
 
         /**
          * Once {@link #drain} is set: stops sending, and answers it when no request is
-         * unanswered, no answer has come for {@link #DRAIN_STALL_SECONDS}, or at the latest after
-         * {@link #DRAIN_MAX_SECONDS}.
+         * unanswered, no answer has come for {@link LoadGenerator#DRAIN_STALL_SECONDS}, or at the
+         * latest after {@link LoadGenerator#DRAIN_MAX_SECONDS}.
          */
         private void drained() {
             CompletableFuture<Totals> f = drain;
