@@ -11,8 +11,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.Stream;
+import org.apache.catalina.Globals;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
@@ -25,20 +29,30 @@ import org.apache.catalina.startup.Tomcat;
  * {@link WebServer#PLATFORM_POOL} platform threads. Settings that differ from Tomcat's defaults:
  * {@code maxKeepAliveRequests=-1} (the default, 100, closes a busy keep-alive connection after
  * 100 requests), {@code acceptCount} = the connections the load holds; start-up logging silenced;
- * a temporary base directory (Tomcat writes there), deleted on close.
+ * a temporary base directory (Tomcat writes there), deleted on close. Tomcat also sets the
+ * JVM-wide properties {@code catalina.home} and {@code catalina.base} to the first base
+ * directory it sees, and a later Tomcat would create that directory again: close puts them back
+ * as they were before start.
  */
 final class TomcatServer implements WebServer {
+    private static final List<String> PROPERTIES = List.of(Globals.CATALINA_HOME_PROP, Globals.CATALINA_BASE_PROP);
+
     private final Tomcat tomcat;
     private final Path base;
+    /** {@link #PROPERTIES}' values before start; null for unset. */
+    private final Map<String, String> propertiesBefore;
     private final InetSocketAddress address;
 
-    private TomcatServer(Tomcat tomcat, Path base, InetSocketAddress address) {
+    private TomcatServer(Tomcat tomcat, Path base, Map<String, String> propertiesBefore, InetSocketAddress address) {
         this.tomcat = tomcat;
         this.base = base;
+        this.propertiesBefore = propertiesBefore;
         this.address = address;
     }
 
     static TomcatServer start(ExecutorService requests, int connections, Endpoint endpoint) throws Exception {
+        Map<String, String> propertiesBefore = new HashMap<>();
+        PROPERTIES.forEach(p -> propertiesBefore.put(p, System.getProperty(p)));
         Path base = Files.createTempDirectory("tomcat");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
@@ -59,7 +73,8 @@ final class TomcatServer implements WebServer {
         Tomcat.addServlet(context, "endpoint", new EndpointServlet(endpoint));
         context.addServletMappingDecoded("/*", "endpoint");
         tomcat.start();
-        TomcatServer server = new TomcatServer(tomcat, base, new InetSocketAddress(loopback, connector.getLocalPort()));
+        TomcatServer server = new TomcatServer(tomcat, base, propertiesBefore,
+                new InetSocketAddress(loopback, connector.getLocalPort()));
         if (connector.getState() != LifecycleState.STARTED || connector.getLocalPort() <= 0) {
             server.close();
             throw new IllegalStateException("Tomcat's connector did not start (state " + connector.getState() + ")");
@@ -80,6 +95,13 @@ final class TomcatServer implements WebServer {
                 tomcat.destroy();
             });
         } finally {
+            propertiesBefore.forEach((p, v) -> {
+                if (v == null) {
+                    System.clearProperty(p);
+                } else {
+                    System.setProperty(p, v);
+                }
+            });
             try (Stream<Path> files = Files.walk(base)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);
