@@ -191,10 +191,10 @@ public class HttpApps {
         if (!scenario.equals(TwoApps.BATCH_ALONE)) {
             server = HttpLoad.serve(HttpLoad.COMPUTE, executors.web, Math.max(connections, WARM_UP_CONNECTIONS),
                     completions);
-            try (LoadGeneratorProcess burst = HttpLoad.load(server, HttpLoad.COMPUTE, WARM_UP_CONNECTIONS, 0)) {
+            try (LoadGeneratorProcess burst = HttpLoad.load(server.getAddress(), HttpLoad.COMPUTE, WARM_UP_CONNECTIONS, 0)) {
                 completions.awaitAtLeast(WARM_UP_REQUESTS, HttpLoad.STALL_NANOS);
             }
-            generator = HttpLoad.load(server, HttpLoad.COMPUTE, connections, (double) webRatePerProcessor * p);
+            generator = HttpLoad.load(server.getAddress(), HttpLoad.COMPUTE, connections, (double) webRatePerProcessor * p);
             answered = completions.count();
             answeredAt = System.nanoTime();
         }

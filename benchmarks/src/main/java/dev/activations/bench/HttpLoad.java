@@ -139,7 +139,7 @@ public class HttpLoad {
             default -> throw new IllegalArgumentException("unknown impl \"" + impl + "\"; expected platform, virtual or activations");
         };
         server = serve(handler, executor, connections, completions);
-        generator = load(server, handler, connections, 0);
+        generator = load(server.getAddress(), handler, connections, 0);
     }
 
     /**
@@ -166,17 +166,16 @@ public class HttpLoad {
     }
 
     /**
-     * Starts a load generator in a JVM of its own against {@code server}'s {@code handler}
-     * (one selector thread, two on more than 4 processors) and waits up to 30 s for its
-     * connections.
+     * Starts a load generator in a JVM of its own against path {@code /handler} of the server at
+     * {@code address} (one selector thread, two on more than 4 processors) and waits up to 30 s
+     * for its connections.
      *
      * @param rate requests per second over all connections; 0 for a closed loop
      */
-    static LoadGeneratorProcess load(HttpServer server, String handler, int connections, double rate)
+    static LoadGeneratorProcess load(InetSocketAddress address, String handler, int connections, double rate)
             throws IOException {
         int selectors = Runtime.getRuntime().availableProcessors() > 4 ? 2 : 1;
-        return LoadGeneratorProcess.start(server.getAddress(), "/" + handler, connections, selectors, rate,
-                Duration.ofSeconds(30));
+        return LoadGeneratorProcess.start(address, "/" + handler, connections, selectors, rate, Duration.ofSeconds(30));
     }
 
     @TearDown

@@ -36,7 +36,10 @@
  *       rate); the last two share {@link dev.activations.bench.ExecutorPair} (their executors
  *       per {@code impl}) and {@link dev.activations.bench.SaturatedBatch} (their batch);
  *       {@link dev.activations.bench.CpuWork} is their plain CPU loop, and
- *       {@link dev.activations.bench.AuxValue} how they report latencies as JMH secondary results.</li>
+ *       {@link dev.activations.bench.AuxValue} how they report latencies as JMH secondary results;
+ *       {@link dev.activations.bench.RealServer} (Jetty and Tomcat with each executor, handlers
+ *       that compute, sleep, run a JDBC transaction or pin their carrier; the servers and the
+ *       database in {@link dev.activations.bench.server}).</li>
  * </ul>
  *
  * <p>Benchmarks that must run <em>inside</em> a thread of the kind under test (a fork from a

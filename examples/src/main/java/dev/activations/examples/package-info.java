@@ -6,6 +6,10 @@
  *   <li>{@link dev.activations.examples.QuickStart}: an executor, a thousand sleeping tasks.</li>
  *   <li>{@link dev.activations.examples.HttpServerExample}: the JDK's HTTP server on an
  *       Activations executor.</li>
+ *   <li>{@link dev.activations.examples.JettyExample}, {@link dev.activations.examples.TomcatExample}:
+ *       Jetty 12 and Tomcat 11 embedded, each request on a Java thread of an Activations executor,
+ *       running a JDBC transaction ({@code Orders}: HikariCP over an in-memory H2) for the JDK's
+ *       HttpClient ({@code OrderRequests}).</li>
  *   <li>{@link dev.activations.examples.TwoSpaces}: two schedulers of different priority
  *       sharing one kernel's processors.</li>
  *   <li>{@link dev.activations.examples.BlockingExample}: a call that blocks its carrier does not

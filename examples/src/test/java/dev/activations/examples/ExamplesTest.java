@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,6 +20,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ExamplesTest {
+    /** Every request answered, each on a Java thread, and the database's counter and rows agree with them. */
+    static final String JETTY_LINE = "Jetty answered 20 of 20 requests, 20 on Java threads; database: counter 20, 20 orders";
+    static final String TOMCAT_LINE = "Tomcat answered 20 of 20 requests, 20 on Java threads; database: counter 20, 20 orders";
+    /** How long a thread the example stopped may take to end after {@code main} returns. */
+    private static final long THREAD_END_MILLIS = 5_000;
+
     /** The lines {@code main} printed. */
     interface Main {
         void run(String[] args) throws Exception;
@@ -38,6 +45,39 @@ class ExamplesTest {
         return text.lines().toList();
     }
 
+    /**
+     * {@link #run}, then checks that {@code main} left none of the threads it started alive (its
+     * server's, its pool's, its client's): any thread alive now that was not before, except the
+     * JVM's own, which outlive any program: {@code Kernel.shared()}'s ({@code shared-...}) and
+     * the JDK's (its virtual-thread scheduler, pollers and common pool, in the JDK's thread groups).
+     */
+    private static List<String> runLeavingNoThread(Main main) throws Exception {
+        Set<Thread> before = Set.copyOf(Thread.getAllStackTraces().keySet());
+        List<String> lines = run(main);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(THREAD_END_MILLIS);
+        List<String> left = startedAndAlive(before);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            left = startedAndAlive(before);
+        }
+        assertEquals(List.of(), left, "threads the example left alive");
+        return lines;
+    }
+
+    private static List<String> startedAndAlive(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && !jvmWide(t))
+                .map(Thread::toString)
+                .toList();
+    }
+
+    private static boolean jvmWide(Thread t) {
+        ThreadGroup g = t.getThreadGroup(); // null once it has ended
+        return t.getName().startsWith("shared-")
+                || g != null && Set.of("CarrierThreads", "InnocuousThreadGroup", "InnocuousForkJoinWorkerThreadGroup")
+                        .contains(g.getName());
+    }
+
     @Test
     void quickStart() throws Exception {
         assertEquals(List.of("sum of the squares of 1..1000 = 333833500"), run(QuickStart::main));
@@ -51,6 +91,16 @@ class ExamplesTest {
     @Test
     void httpServer() throws Exception {
         assertEquals(List.of("200 hello from Activations"), run(HttpServerExample::main));
+    }
+
+    @Test
+    void jetty() throws Exception {
+        assertEquals(List.of(JETTY_LINE), runLeavingNoThread(JettyExample::main));
+    }
+
+    @Test
+    void tomcat() throws Exception {
+        assertEquals(List.of(TOMCAT_LINE), runLeavingNoThread(TomcatExample::main));
     }
 
     @Test

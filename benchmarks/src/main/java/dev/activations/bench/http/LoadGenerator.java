@@ -16,13 +16,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /**
  * An HTTP/1.1 load generator, run in a JVM of its own so that its threads are not the server's:
  * {@code connections} keep-alive connections over loopback, each sending a {@code GET}, reading
  * the whole response (status line, headers up to the blank line, then {@code Content-Length}
- * bytes of body), recording the latency from the first byte written to the last byte read, and
- * sending the next request: at once (closed loop, the default) or when it is due (a fixed rate).
+ * bytes of body), recording the latency from the first byte written to the last byte read in an
+ * HdrHistogram (3 significant digits), and sending the next request: at once (closed loop, the
+ * default) or when it is due (a fixed rate).
  *
  * <pre>
  * java -cp benchmarks.jar dev.activations.bench.http.LoadGenerator HOST PORT PATH CONNECTIONS SELECTORS [RATE]
@@ -42,23 +44,38 @@ import java.util.concurrent.TimeUnit;
  *
  * <h2>Threads</h2>
  * {@code SELECTORS} selector threads ({@link Loop}), each owning a share of the connections and
- * a {@link LatencyHistogram}; nothing on the request path is shared, locked or allocated. The
- * main thread reads commands from stdin and answers on stdout, one line each:
+ * a {@link Histogram} (single writer: its owner); nothing on the request path is shared or
+ * locked, and nothing is allocated but when a latency beyond the histogram's range so far makes
+ * it grow. The main thread reads commands from stdin and answers on stdout, one line each:
  * <pre>
  *   (start)   -> ready CONNECTIONS
  *   mark      -> marked                                   starts a window: histograms cleared
  *   report    -> report REQUESTS ERRORS P50 P99 P999 MAX WINDOW   (ns), and starts the next window
+ *   drain     -> drained SENT ANSWERED ERRORS UNANSWERED  totals since the start, see below
  *   quit, EOF -> (exits)
  * </pre>
- * A command reaches a selector thread through its {@code pending} field and a
+ * A command reaches a selector thread through its {@code pending} or {@code drain} field and a
  * {@link Selector#wakeup}; the selector thread answers at the top of its loop, so every
  * histogram is read and cleared by its owner only. EOF on stdin (the parent JVM died) ends the
  * process too. An error on a connection (closed by the server, a malformed or non-200
- * response) is counted and the connection replaced.
+ * response) is counted and the connection replaced. A percentile of an empty window is NaN.
+ *
+ * <h2>Drain: was any request lost?</h2>
+ * {@code drain} stops the load: no connection sends another request (nor is a failed one
+ * replaced), and each selector thread waits until none of its requests is unanswered, or until
+ * no answer has come for {@value #DRAIN_STALL_SECONDS} s. The answer counts since the start:
+ * requests sent, answered with status 200, errors (connections lost or answered otherwise) and
+ * requests still unanswered. A server that lost nothing gives {@code SENT = ANSWERED}, 0, 0.
  */
 public final class LoadGenerator {
     private static final int BUFFER = 16 * 1024;
     private static final long COMMAND_TIMEOUT_SECONDS = 10;
+    /** A drain gives up on the requests still unanswered when no answer has come for this long. */
+    static final long DRAIN_STALL_SECONDS = 10;
+    /** A drain answers after this long whatever is still unanswered (sooner on a stall). */
+    static final long DRAIN_MAX_SECONDS = 120;
+    /** Latencies are known to 3 decimal digits (0.1 %). */
+    private static final int SIGNIFICANT_DIGITS = 3;
     private static final byte[] STATUS_OK = "HTTP/1.1 200 ".getBytes(StandardCharsets.US_ASCII);
     /** Lower case: header names are compared ignoring case. */
     private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
@@ -114,16 +131,24 @@ public final class LoadGenerator {
                     out.println("marked");
                 }
                 case "report" -> {
-                    LatencyHistogram all = new LatencyHistogram();
+                    Histogram all = new Histogram(SIGNIFICANT_DIGITS);
                     long errors = 0;
                     for (Snapshot s : snapshot(loops)) {
                         all.add(s.histogram);
                         errors += s.errors;
                     }
                     long now = System.nanoTime();
-                    out.println(String.format(Locale.ROOT, "report %d %d %.0f %.0f %.0f %d %d", all.count(), errors,
-                            all.quantile(0.50), all.quantile(0.99), all.quantile(0.999), all.max(), now - windowStart));
+                    out.println(String.format(Locale.ROOT, "report %d %d %.0f %.0f %.0f %d %d", all.getTotalCount(),
+                            errors, percentile(all, 50), percentile(all, 99), percentile(all, 99.9), all.getMaxValue(),
+                            now - windowStart));
                     windowStart = now;
+                }
+                case "drain" -> {
+                    Totals all = new Totals(0, 0, 0, 0);
+                    for (Totals t : drain(loops)) {
+                        all = all.plus(t);
+                    }
+                    out.println("drained " + all.sent() + " " + all.answered() + " " + all.errors() + " " + all.unanswered());
                 }
                 case "quit" -> {
                     stop(loops, threads);
@@ -146,6 +171,24 @@ public final class LoadGenerator {
             answers.add(f.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS));
         }
         return answers;
+    }
+
+    /** Drains every loop at once (see the class comment) and returns their totals. */
+    private static List<Totals> drain(List<Loop> loops) throws Exception {
+        List<CompletableFuture<Totals>> asked = new ArrayList<>();
+        for (Loop l : loops) {
+            asked.add(l.drain());
+        }
+        List<Totals> answers = new ArrayList<>();
+        for (CompletableFuture<Totals> f : asked) {
+            answers.add(f.get(DRAIN_MAX_SECONDS + COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        }
+        return answers;
+    }
+
+    /** The value at {@code percent} (0 to 100) of {@code h}'s latencies; NaN when it holds none. */
+    private static double percentile(Histogram h, double percent) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percent);
     }
 
     private static void stop(List<Loop> loops, List<Thread> threads) throws InterruptedException {
@@ -177,7 +220,14 @@ public final class LoadGenerator {
     }
 
     /** One selector thread's answer: its histogram and error count since the last one. */
-    private record Snapshot(LatencyHistogram histogram, long errors) {
+    private record Snapshot(Histogram histogram, long errors) {
+    }
+
+    /** Counts since the start: requests sent, answered 200, errors, and requests sent but unanswered. */
+    private record Totals(long sent, long answered, long errors, long unanswered) {
+        Totals plus(Totals o) {
+            return new Totals(sent + o.sent, answered + o.answered, errors + o.errors, unanswered + o.unanswered);
+        }
     }
 
     /**
@@ -191,10 +241,22 @@ public final class LoadGenerator {
         private final long interval;
         private final Selector selector;
         private final List<Conn> connections = new ArrayList<>();
-        private final LatencyHistogram histogram = new LatencyHistogram();
+        private final Histogram histogram = new Histogram(SIGNIFICANT_DIGITS);
+        /** Errors in the current window. */
         private long errors;
+        /** Since the start: requests sent, answered 200, errors. */
+        private long sent;
+        private long answered;
+        private long allErrors;
         /** Set by the main thread, taken (and answered) by this loop. */
         private volatile CompletableFuture<Snapshot> pending;
+        /** Set by the main thread, once; answered by this loop when its last request is answered. */
+        private volatile CompletableFuture<Totals> drain;
+        /** Since this loop saw {@link #drain}: no request is sent, no connection replaced. */
+        private boolean draining;
+        /** While draining: when an answer last came, and when the drain gives up in any case. */
+        private long drainProgressAt;
+        private long drainDeadline;
         /** Set by the main thread. */
         private volatile boolean stopped;
 
@@ -222,6 +284,13 @@ public final class LoadGenerator {
             return f;
         }
 
+        CompletableFuture<Totals> drain() {
+            CompletableFuture<Totals> f = new CompletableFuture<>();
+            drain = f; // then wake: the loop reads drain after select returns
+            selector.wakeup();
+            return f;
+        }
+
         void stop() {
             stopped = true;
             selector.wakeup();
@@ -232,6 +301,7 @@ public final class LoadGenerator {
             try {
                 while (!stopped) {
                     answer();
+                    drained();
                     long wait = sendDue();
                     selector.select(wait == Long.MAX_VALUE ? 100 : Math.min(100, (wait + 999_999) / 1_000_000));
                     for (SelectionKey key : selector.selectedKeys()) {
@@ -267,6 +337,9 @@ public final class LoadGenerator {
          * for its turn (always, in a closed loop).
          */
         private long sendDue() throws IOException {
+            if (draining) {
+                return Long.MAX_VALUE;
+            }
             long next = Long.MAX_VALUE;
             long now = System.nanoTime();
             for (int i = 0; i < connections.size(); i++) {
@@ -298,6 +371,29 @@ public final class LoadGenerator {
         }
 
         /**
+         * Once {@link #drain} is set: stops sending, and answers it when no request is
+         * unanswered, no answer has come for {@link LoadGenerator#DRAIN_STALL_SECONDS}, or at the
+         * latest after {@link LoadGenerator#DRAIN_MAX_SECONDS}.
+         */
+        private void drained() {
+            CompletableFuture<Totals> f = drain;
+            if (f == null || f.isDone()) {
+                return;
+            }
+            long now = System.nanoTime();
+            if (!draining) {
+                draining = true;
+                drainProgressAt = now;
+                drainDeadline = now + TimeUnit.SECONDS.toNanos(DRAIN_MAX_SECONDS);
+            }
+            long unanswered = connections.stream().filter(c -> c.awaiting).count();
+            if (unanswered == 0 || now - drainProgressAt > TimeUnit.SECONDS.toNanos(DRAIN_STALL_SECONDS)
+                    || now - drainDeadline > 0) {
+                f.complete(new Totals(sent, answered, allErrors, unanswered));
+            }
+        }
+
+        /**
          * One keep-alive connection: write a request, read its response, record, repeat (at
          * once, or at a fixed rate when its next turn comes).
          */
@@ -312,6 +408,8 @@ public final class LoadGenerator {
             private long due;
             /** At a fixed rate: the last response is read and the next request waits for {@link #due}. */
             private boolean waitingForTurn;
+            /** A request is sent and its response not yet read. */
+            private boolean awaiting;
             /** Index just past the blank line ending the headers, -1 until read. */
             private int bodyStart = -1;
             private long contentLength;
@@ -335,6 +433,8 @@ public final class LoadGenerator {
             /** Writes the next request, timed from {@code from}. */
             void send(long from) throws IOException {
                 waitingForTurn = false;
+                awaiting = true;
+                sent++;
                 out.rewind();
                 in.clear();
                 bodyStart = -1;
@@ -344,6 +444,10 @@ public final class LoadGenerator {
 
             /** The response is read: the next request now (closed loop, or late) or at its turn. */
             private void next(long now) throws IOException {
+                if (draining) {
+                    key.interestOps(0); // idle from now on: a server closing it is no error
+                    return;
+                }
                 if (interval == 0) {
                     send(now);
                     return;
@@ -383,7 +487,10 @@ public final class LoadGenerator {
                     throw new IOException("bytes after the response: the server answered a request not sent");
                 }
                 long now = System.nanoTime();
-                histogram.record(now - sentAt);
+                histogram.recordValue(now - sentAt);
+                awaiting = false;
+                answered++;
+                drainProgressAt = now;
                 next(now);
             }
 
@@ -440,13 +547,15 @@ public final class LoadGenerator {
              */
             void fail(Exception e) {
                 errors++;
+                allErrors++;
+                awaiting = false;
                 key.cancel();
                 try {
                     channel.close();
                 } catch (IOException ignored) {
                     // replaced below
                 }
-                if (stopped) {
+                if (stopped || draining) {
                     return;
                 }
                 int slot = connections.indexOf(this);
@@ -457,6 +566,7 @@ public final class LoadGenerator {
                 } catch (IOException again) {
                     connections.remove(slot);
                     errors++;
+                    allErrors++;
                     System.err.println("load generator: could not reconnect after \"" + e.getMessage() + "\": " + again);
                 }
             }

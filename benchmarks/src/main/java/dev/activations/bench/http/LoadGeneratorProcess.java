@@ -23,14 +23,28 @@ public final class LoadGeneratorProcess implements AutoCloseable {
     /** Marks the end of the child's stdout in {@link #lines}. */
     private static final String EOF = "\u0000eof";
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
+    /** Longer than the generator's own bound on a drain. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(LoadGenerator.DRAIN_MAX_SECONDS + 30);
 
     private final Process process;
     private final Writer commands;
     /** Lines from the child's stdout, in order; filled by a daemon reader thread. */
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
-    /** What the generator saw in one window (times in nanoseconds). */
+    /** What the generator saw in one window (times in nanoseconds; percentiles NaN when it saw no response). */
     public record Window(long requests, long errors, double p50, double p99, double p999, long max, long nanos) {
+    }
+
+    /**
+     * What the generator counted from its start to the end of a {@link #drain}: requests sent,
+     * answered with status 200, errors (connections lost or answered otherwise), and requests
+     * still unanswered when the drain gave up.
+     */
+    public record Totals(long sent, long answered, long errors, long unanswered) {
+        /** True if every request sent was answered 200 and no connection failed. */
+        public boolean nothingLost() {
+            return sent == answered && errors == 0 && unanswered == 0;
+        }
     }
 
     private LoadGeneratorProcess(Process process) {
@@ -110,6 +124,17 @@ public final class LoadGeneratorProcess implements AutoCloseable {
         String[] f = expect("report", ANSWER_TIMEOUT).split(" ");
         return new Window(Long.parseLong(f[1]), Long.parseLong(f[2]), Double.parseDouble(f[3]),
                 Double.parseDouble(f[4]), Double.parseDouble(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]));
+    }
+
+    /**
+     * Stops the load and waits until every request sent is answered (or the generator gives up
+     * on those left, after {@link LoadGenerator#DRAIN_STALL_SECONDS} s without an answer); returns
+     * its counts since the start. After a drain the generator sends nothing more: close it.
+     */
+    public Totals drain() {
+        send("drain");
+        String[] f = expect("drained", DRAIN_TIMEOUT).split(" ");
+        return new Totals(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]));
     }
 
     /** Asks the generator to quit, then kills it if it has not within a few seconds. */

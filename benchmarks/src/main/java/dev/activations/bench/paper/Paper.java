@@ -28,9 +28,10 @@ import java.util.TreeSet;
  * The paper's evaluation, re-run on this machine: the experiments of Anderson et al. (Table I,
  * Figure 2, Table V, Figure 3) and of the papers that followed (Danjean et al.'s yield and
  * sumtime, the VPI paper's ping-pong), each as a JMH run comparing platform threads, virtual
- * threads and Activations; then two of our own about servers: an HTTP server under load and
- * Table V made about latency (a web application beside a batch one). Prints a progress line per experiment and each table with the
- * published figures beside ours; writes {@code report.md} and PNG charts.
+ * threads and Activations; then our own about servers: an HTTP server under load, Table V made
+ * about latency (a web application beside a batch one), and Jetty and Tomcat under load. Prints
+ * a progress line per experiment and each table with the published figures beside ours; writes
+ * {@code report.md} and PNG charts.
  *
  * <pre>
  * java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
@@ -48,7 +49,7 @@ import java.util.TreeSet;
  */
 public final class Paper {
     private static final List<String> IDS = List.of("table1", "yield", "sumtime", "speedup", "table5", "pingpong",
-            "executor", "blocking", "http", "twoapps", "promises", "httpapps");
+            "executor", "blocking", "http", "twoapps", "promises", "httpapps", "realserver");
 
     private final Profile profile;
     private final Path out;
@@ -57,7 +58,7 @@ public final class Paper {
     private final int cores = Runtime.getRuntime().availableProcessors();
     private final List<Section> sections = new ArrayList<>();
     /** Ratios checked against the issue's targets, filled in as experiments finish. */
-    private final Table targets = new Table("Targets (issues 5, 15, 17), from this run",
+    private final Table targets = new Table("Targets (issues 5, 15, 17, 23), from this run",
             "benchmark", "ratio", "target", "this run", "met");
     /** Serial time of one N-body app (ms), shared by the speed-up and Table V experiments. */
     private double serialMillis = Double.NaN;
@@ -146,7 +147,9 @@ public final class Paper {
                 new Step("promises", "the promises: hand-off latency, idle processors and priority latency", 5,
                         () -> PromisesExperiment.run(jmh, profile, out, this::target)),
                 new Step("httpapps", "two applications: an HttpServer beside a saturated batch",
-                        HttpAppsExperiment.runs(profile), () -> HttpAppsExperiment.run(jmh, profile, out, this::target))));
+                        HttpAppsExperiment.runs(profile), () -> HttpAppsExperiment.run(jmh, profile, out, this::target)),
+                new Step("realserver", "real servers: Jetty and Tomcat with each executor",
+                        RealServerExperiment.runs(profile), () -> RealServerExperiment.run(jmh, profile, out, this::target))));
         steps.removeIf(s -> !only.contains(s.id));
         if (only.contains("table5") && !only.contains("speedup")) {
             steps.addFirst(new Step("serial", "serial N-body baseline for Table V", 1, this::serialOnly));

@@ -6,7 +6,8 @@
  * <h2>Table of contents</h2>
  * <ul>
  *   <li>{@link dev.activations.bench.paper.Paper} — the entry point and one method per experiment;
- *       {@link dev.activations.bench.paper.PromisesExperiment}, {@link dev.activations.bench.paper.HttpAppsExperiment} —
+ *       {@link dev.activations.bench.paper.PromisesExperiment}, {@link dev.activations.bench.paper.HttpAppsExperiment},
+ *       {@link dev.activations.bench.paper.RealServerExperiment} —
  *       experiments kept apart, each reporting to the targets table through
  *       {@link dev.activations.bench.paper.Targets};</li>
  *   <li>{@link dev.activations.bench.paper.Profile} — quick (about 6 minutes on 2 cores) and full;</li>
