@@ -60,10 +60,16 @@ final class ActivationsKind extends Kind {
         return s;
     }
 
+    /**
+     * Starts {@code body} in the caller's space when the caller is a thread of one of ours (as
+     * application code would: {@code Thread.ofVirtual()} inherits the scheduler, and
+     * {@code UserThread.start} uses the caller's), else in {@link #scheduler()}: the apps of
+     * {@link Multiprogramming} fork their chunks in their own spaces.
+     */
     @Override
     public Strand start(Runnable body) {
         if (java) {
-            return new ThreadStrand(javaThreads.start(body));
+            return new ThreadStrand(Thread.currentThread().isVirtual() ? Thread.ofVirtual().start(body) : javaThreads.start(body));
         }
         return new UserStrand(UserThread.current() != null ? UserThread.start(body) : scheduler.start(body));
     }

@@ -8,7 +8,7 @@ public final class Bench {
     /** Every fork needs it too: the runtime's Java threads (JDK virtual-thread internals). */
     public static final String ADD_OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED";
 
-    /** For kernels built with {@code pinCarriers(true)} (sched_setaffinity through the FFM API). */
+    /** OS priorities (setpriority) and {@code pinCarriers(true)} (sched_setaffinity), through the FFM API: without it the kernel is cooperative. */
     public static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
     /** The JDK's virtual-thread scheduler parallelism, fixed at JVM start. */

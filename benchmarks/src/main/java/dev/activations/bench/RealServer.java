@@ -6,7 +6,6 @@ import dev.activations.bench.http.LoadGeneratorProcess;
 import dev.activations.bench.server.OrderDatabase;
 import dev.activations.bench.server.WebServer;
 import dev.activations.runtime.Activations;
-import dev.activations.runtime.UserThread;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,11 +58,11 @@ import java.util.concurrent.atomic.LongAdder;
  *       ({@link OrderDatabase}): bump a counter row, insert the order it numbers;</li>
  *   <li>{@code pinned}: a read that holds its carrier: one byte from a named pipe through
  *       {@code FileInputStream}, answered {@value #PINNED_MICROS} µs after the request by an
- *       {@link IoDevice} (one pipe per connection). The read is bracketed with
- *       {@code UserThread.blocking}, as an application written for Activations would do: on an
- *       Activations Java thread the kernel hands the processor to another carrier when it blocks;
- *       on any other thread the bracket is a plain call. Virtual threads cannot unmount there: the
- *       read blocks their carrier.</li>
+ *       {@link IoDevice} (one pipe per connection). The read is not bracketed: it is ordinary
+ *       code, as a file read, a JNI call or a driver in native code would be. Virtual threads
+ *       cannot unmount there: the read blocks their carrier. On Activations the kernel's monitor
+ *       sees the carrier asleep and hands its processor to another carrier after
+ *       {@code blockedAfter} (100 µs).</li>
  * </ul>
  *
  * <p>One iteration is one load window. Score: requests per second, counted on the server as
@@ -86,7 +85,7 @@ import java.util.concurrent.atomic.LongAdder;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 3, jvmArgsAppend = {Bench.ADD_EXPORTS, Bench.ADD_OPENS})
+@Fork(value = 3, jvmArgsAppend = {Bench.ADD_EXPORTS, Bench.ADD_OPENS, Bench.NATIVE_ACCESS})
 @State(Scope.Benchmark)
 public class RealServer {
     public static final String COMPUTE = "compute";
@@ -224,7 +223,7 @@ public class RealServer {
         }
         try {
             device.request(pipe);
-            int b = UserThread.blocking(pipes[pipe]::read);
+            int b = pipes[pipe].read(); // unbracketed: the kernel has to notice it
             if (b < 0) {
                 throw new IllegalStateException("pipe " + pipe + " closed early");
             }

@@ -27,6 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  *   LINGERING -> RUNNING     its space asked for processors again (under lock)
  *   LINGERING/RUNNING -> SPARE   VP given up; back to the pool (under lock)
  *   BLOCKED   -> SPARE       after activationUnblocked was delivered (under lock)
+ *   DISPLACED -> RUNNING     reinstated: its space got a VP back before it reached a safepoint
+ *                            (under lock; Planner.reinstate), its PREEMPT taken back
  *   DISPLACED -> SPARE       after processorPreempted was delivered (under lock)
  *   SPARE     -> RETIRED     keep-alive expired or the kernel closed
  * </pre>

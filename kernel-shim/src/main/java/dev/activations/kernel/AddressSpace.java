@@ -36,6 +36,12 @@ public final class AddressSpace implements AutoCloseable {
     int preemptsInFlight;
     /** lock: activations holding an idle VP of this space during the hysteresis. */
     final ArrayDeque<Activation> lingering = new ArrayDeque<>();
+    /**
+     * lock: this space's activations displaced by a higher space and still running user code
+     * (they have not reached a safepoint yet). Part of its demand: the first VP the space gets
+     * back goes to one of them ({@link Planner#reinstate}).
+     */
+    final ArrayDeque<Activation> displaced = new ArrayDeque<>();
     /** lock: detached spaces get no processors and lose the ones they hold. */
     boolean detached;
     /**
@@ -111,12 +117,14 @@ public final class AddressSpace implements AutoCloseable {
 
     /**
      * Downcall: the calling activation's processor {@code vp} has nothing to run. May park
-     * the caller for the kernel's idle hysteresis. Returns true when the caller keeps
-     * {@code vp} and should look for work again; false when {@code vp} is gone and the upcall
-     * must return (also when the monitor revoked {@code vp} while the caller waited).
+     * the caller for the kernel's idle hysteresis. Returns true when the caller keeps its
+     * processor and should look for work again; false when it is gone and the upcall must
+     * return (also when it was revoked or displaced while the caller ran or waited). After a
+     * displacement the kernel may have given the caller another VP of this space instead of
+     * {@code vp}: the call is about the caller's processor.
      *
-     * @throws IllegalStateException if the caller is not the activation holding (or, revoked,
-     *     last holding) {@code vp}
+     * @throws IllegalStateException if the caller is not an activation of this space holding a
+     *     processor, or one that lost it
      */
     public boolean processorIdle(VirtualProcessor vp) {
         Objects.requireNonNull(vp, "vp");
@@ -126,9 +134,10 @@ public final class AddressSpace implements AutoCloseable {
     /**
      * Downcall: stop the thread running on {@code vp}, one of this space's own processors, at
      * its next safepoint. The space keeps {@code vp}: it gets {@code processorPreempted} and
-     * then {@code processorAdded} for it. Used by priority scheduling.
+     * then {@code processorAdded} for it. Used by priority scheduling. A no-op if {@code vp} is
+     * no longer this space's (a higher space or a hand-off may have taken it since).
      *
-     * @throws IllegalArgumentException if {@code vp} is not allocated to this space
+     * @throws IllegalArgumentException if {@code vp} belongs to another kernel
      */
     public void preempt(VirtualProcessor vp) {
         Objects.requireNonNull(vp, "vp");

@@ -540,6 +540,7 @@ public final class Kernel implements AutoCloseable {
             } else if (state == Activation.DISPLACED) {
                 preemptedSpace = a.space;
                 preemptedVp = a.displacedFrom; // kept until the state leaves DISPLACED, below
+                preemptedSpace.displaced.remove(a); // at its safepoint: no longer waiting to be reinstated
                 a.space = null;
                 lostWhileRunning = true;
                 next = null;

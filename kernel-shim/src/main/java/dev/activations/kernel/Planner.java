@@ -174,6 +174,9 @@ final class Planner {
             if (a != null && (a.state() == Activation.BLOCKED || a.state() == Activation.DISPLACED)) {
                 return false; // revoked or displaced while it ran: the VP is already someone else's
             }
+            if (a != null && a.processor != null && a.processor != vp && a.processor.owner == s) {
+                vp = a.processor; // reinstated on another VP after a displacement: idle there
+            }
             if (a == null || a.processor != vp || vp.owner != s) {
                 throw new IllegalStateException("processorIdle(" + vp + ") must be called by the activation holding it; caller is "
                         + Thread.currentThread().getName());
@@ -249,6 +252,20 @@ final class Planner {
         return Assignment.added(vp, s);
     }
 
+    /**
+     * Gives {@code vp} back to {@code h}, an activation of {@code s} displaced earlier that has
+     * not yet reached its safepoint: it goes on running the same thread, now on {@code vp}
+     * (perhaps another VP than the one it lost: the runtime asks the kernel about the caller's
+     * processor, not the upcall's argument), its PREEMPT taken back. If it saw the PREEMPT
+     * already, it comes back through {@code upcallReturned} as after any preemption.
+     */
+    void reinstate(Activation h, VirtualProcessor vp, AddressSpace s) {
+        assert h.state() == Activation.DISPLACED && h.space == s : h;
+        h.displacedFrom = null;
+        bind(h, vp, s); // RUNNING, signal cleared
+        k.spares.pinBeforeWaking(h, vp);
+    }
+
     /** Takes {@code a}'s VP away and puts it on the free list. */
     void releaseProcessor(Activation a) {
         VirtualProcessor vp = takeProcessor(a);
@@ -309,7 +326,9 @@ final class Planner {
             AddressSpace s = spaces.get(i);
             Allocation al = s.allocation();
             // a lingering VP is idle: not demand, so a space owed processors can take it at once
-            int demand = s.detached ? 0 : Math.min(k.processors.length, s.held - s.lingering.size() + s.pending);
+            // a displaced activation still runs a thread of s: demand, to be reinstated on a VP
+            int demand = s.detached ? 0
+                    : Math.min(k.processors.length, s.held - s.lingering.size() + s.pending + s.displaced.size());
             claims[i] = new ProcessorAllocator.Claim(al.priority(), demand, s.held, al.minProcessors(), al.maxProcessors(),
                     al.share(), s.lag);
         }
@@ -380,6 +399,9 @@ final class Planner {
         int[] target = targets();
         for (int i = 0; i < spaces.size(); i++) {
             AddressSpace s = spaces.get(i);
+            while (!s.displaced.isEmpty() && s.held < target[i] && !free.isEmpty()) {
+                reinstate(s.displaced.poll(), free.poll(), s);
+            }
             while (s.pending > 0 && s.held < target[i] && !free.isEmpty()) {
                 Activation mayUse = forCaller == null && caller != null && caller.processor == null ? caller : null;
                 Activation a = k.spares.pick(s, mayUse);
@@ -399,7 +421,8 @@ final class Planner {
         }
         for (int i = 0; i < spaces.size(); i++) {
             AddressSpace owed = spaces.get(i);
-            int deficit = Math.min(owed.pending, target[i] - owed.held); // freed VPs are reassigned by target
+            // freed VPs are reassigned by target
+            int deficit = Math.min(owed.pending + owed.displaced.size(), target[i] - owed.held);
             for (int j = 0; j < spaces.size() && deficit > 0; j++) {
                 AddressSpace victim = spaces.get(j);
                 while (deficit > 0 && victim.held - victim.preemptsInFlight > target[j]) {

@@ -24,7 +24,11 @@ import java.util.concurrent.locks.LockSupport;
  *       where it returns from its upcall and its space gets {@code processorPreempted} there
  *       (BLOCKED: {@code activationUnblocked} when its call returns), as after a cooperative
  *       preemption. New invariant: a VP may for that while have one holder and one displaced
- *       activation ({@code displacedFrom == vp}, holding nothing).</li>
+ *       activation ({@code displacedFrom == vp}, holding nothing). A displaced activation is
+ *       part of its space's demand ({@code AddressSpace.displaced}): a thread that never reaches
+ *       a safepoint (a checkpoint-free loop) would otherwise run on, unaccounted, forever; the
+ *       first VP its space gets back goes to it ({@link Planner#reinstate}), which then simply
+ *       holds a VP again.</li>
  *   <li><b>Cooperative preemption</b> (otherwise: equal priorities and shares, minimums of a
  *       lower-priority space, OS priorities off). PREEMPT is set in the holder's signal word
  *       and the VP comes back through {@code upcallReturned} at the holder's next safepoint.
@@ -97,6 +101,14 @@ final class Preemption {
     private void lend(Activation l, AddressSpace owed) {
         VirtualProcessor vp = l.processor;
         Planner p = k.planner;
+        if (!owed.displaced.isEmpty()) { // a thread of owed still runs, displaced: it takes the VP back
+            p.takeProcessor(l);
+            l.space = null;
+            l.setState(Activation.SPARE); // it finds LINGER_TAKEN when its hysteresis ends, and joins its pool
+            l.lingerOutcome = Planner.LINGER_TAKEN;
+            p.reinstate(owed.displaced.poll(), vp, owed);
+            return;
+        }
         if (!k.os.active() || l.nice == owed.nice) {
             p.releaseProcessor(l);
             p.free.remove(vp);
@@ -149,6 +161,7 @@ final class Preemption {
             if (displaced) {
                 h.displacedFrom = vp;
                 h.signal |= Activation.PREEMPT;
+                victim.displaced.add(h);
             } else {
                 k.spares.blocked(h, h.kernelThread, System.nanoTime());
             }
@@ -199,8 +212,11 @@ final class Preemption {
     /** Downcall {@code preempt}: the space's own VP {@code vp}, at its holder's next safepoint. */
     void preemptOwn(AddressSpace s, VirtualProcessor vp) {
         assert Thread.holdsLock(k.lock);
-        if (vp.kernel() != k || vp.owner != s) {
-            throw new IllegalArgumentException("vp must be a processor allocated to " + s.name() + ", was " + vp);
+        if (vp.kernel() != k) {
+            throw new IllegalArgumentException("vp must be a processor of kernel " + k.name() + ", was " + vp + " of " + vp.kernel().name());
+        }
+        if (vp.owner != s) {
+            return; // taken since the space decided: nothing of its own to stop there
         }
         Activation h = vp.holder;
         if (h == null || vp.preemptPending || h.state() == Activation.LINGERING) {

@@ -18,9 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Pools by nice value</h2>
  * A spare parks in the pool of its OS nice value ({@link OsPriorities}: a nice value can only go
  * up without privilege). {@link #pick} finds a carrier for a space in this order: the caller
- * itself if it runs at the space's value (no wake-up), a pooled one of that value, the caller if
- * it runs higher (it raises itself before the upcall), a new thread, a pooled one of a higher
- * priority that raises itself. A new carrier inherits its creator's nice value, so one that must
+ * itself if it runs at the space's value (no wake-up), a pooled one of that value, a new thread
+ * (it then stays in that pool), and only at {@code maxActivations} a carrier of a higher
+ * priority, the caller or a pooled one, that raises its value for good (converting a carrier
+ * would leave its own pool a carrier short, to be made anew the next time its level needs one). A new carrier inherits its creator's nice value, so one that must
  * run below its creator's value is started by the monitor, which runs at the base value
  * ({@link #start}). With OS priorities off every carrier is at the base value: one pool.
  *
@@ -104,11 +105,11 @@ final class Spares {
         if (!exact.isEmpty()) {
             return exact.pop();
         }
+        if (alive.size() < k.maxActivations) {
+            return newActivation(); // once: it stays in its pool, where a converted carrier would leave a hole
+        }
         if (caller != null && caller.nice < want) {
             return caller;
-        }
-        if (alive.size() < k.maxActivations) {
-            return newActivation();
         }
         for (int n = want - 1; n >= MIN_NICE; n--) {
             if (!pools[n - MIN_NICE].isEmpty()) {

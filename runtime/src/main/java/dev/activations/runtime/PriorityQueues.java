@@ -1,5 +1,7 @@
 package dev.activations.runtime;
 
+import dev.activations.kernel.VirtualProcessor;
+
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -86,9 +88,10 @@ final class PriorityQueues extends ReadyQueues {
         if (scheduler.workersOnProcessors() < scheduler.kernel().processors()) {
             return; // signalWork asks the kernel for another processor instead
         }
-        if (victim != null) {
+        VirtualProcessor vp = victim == null ? null : victim.act.processor(); // racy: it may have moved or gone
+        if (vp != null) {
             victim.preemptAsked = true;
-            scheduler.space().preempt(victim.vp);
+            scheduler.space().preempt(vp);
             scheduler.stats.preemptRequests.increment();
         }
     }

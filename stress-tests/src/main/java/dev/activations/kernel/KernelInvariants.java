@@ -98,6 +98,11 @@ public final class KernelInvariants {
                 broken.add(s.name() + " owes " + s.preemptsInFlight + " preemptions but only " + flagged
                         + " of its VPs are flagged: an owed VP would never come");
             }
+            for (Activation d : s.displaced) {
+                if (d.state() != Activation.DISPLACED || d.space != s || d.processor != null) {
+                    broken.add(s.name() + " counts " + d + " as displaced (space " + d.space + ", processor " + d.processor + ")");
+                }
+            }
             for (Activation l : s.lingering) {
                 if (l.state() != Activation.LINGERING || l.processor == null || l.processor.owner != s) {
                     broken.add(s.name() + " lingers on " + l + " (processor " + l.processor + ")");
