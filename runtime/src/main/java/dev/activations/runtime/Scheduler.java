@@ -59,6 +59,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Scheduler implements Upcalls, AutoCloseable {
     private final Kernel kernel;
+    /** This is {@link #shared()}: it cannot be closed. */
+    private final boolean shared;
     private final String name;
     private final int priority;
     private final Policy policy;
@@ -81,10 +83,11 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     private volatile boolean closing;
     private volatile String closedReason;
 
-    private Scheduler(Builder b) {
+    private Scheduler(Builder b, boolean shared) {
         Fiber.checkAvailable();
         VirtualThreads.checkAvailable();
         this.kernel = b.kernel != null ? b.kernel : Kernel.shared();
+        this.shared = shared;
         this.name = b.name;
         this.priority = b.allocation.priority();
         this.policy = b.policy;
@@ -108,8 +111,12 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         return SharedHolder.SHARED;
     }
 
+    /**
+     * Built on the first call of {@link #shared()}, never by anything else: touching it builds
+     * {@link Kernel#shared()} too, whose monitor thread then runs for the rest of the JVM's life.
+     */
     private static final class SharedHolder {
-        static final Scheduler SHARED = new Builder().name("default").build();
+        static final Scheduler SHARED = new Scheduler(new Builder().name("default"), true);
     }
 
     private static void printUncaught(Thread carrier, Throwable e) {
@@ -230,7 +237,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
      */
     @Override
     public void close() {
-        if (this == SharedHolder.SHARED) {
+        if (shared) {
             throw new UnsupportedOperationException("Scheduler.shared() lives as long as the JVM and cannot be closed");
         }
         shutdown("scheduler \"" + name + "\" was closed");
@@ -639,7 +646,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
         /** Attaches a new address space to the kernel. */
         public Scheduler build() {
-            return new Scheduler(this);
+            return new Scheduler(this, false);
         }
     }
 }
