@@ -53,6 +53,14 @@ final class JavaThreads {
         }
     }
 
+    /**
+     * The scheduler of {@code t} if it is a Java thread of ours (also once that scheduler is
+     * closed), else null: the executor the JDK runs it with is one of our {@link Level}s.
+     */
+    static Scheduler schedulerOf(Thread t) {
+        return t.isVirtual() && VirtualThreads.schedulerOf(t) instanceof Level l ? l.scheduler() : null;
+    }
+
     /** A JDK {@link Thread.Builder.OfVirtual} whose threads this scheduler runs at {@code priority}. */
     Thread.Builder.OfVirtual builder(int priority) {
         return VirtualThreads.builder(levels[priority]);
@@ -68,6 +76,10 @@ final class JavaThreads {
 
         Level(int priority) {
             this.priority = priority;
+        }
+
+        Scheduler scheduler() {
+            return scheduler;
         }
 
         @Override

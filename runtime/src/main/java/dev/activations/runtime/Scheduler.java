@@ -49,6 +49,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       stays pending there and makes {@code processorIdle} return at once.</li>
  * </ul>
  *
+ * <p><b>Where a new thread goes.</b> A thread started without a scheduler named
+ * ({@code UserThread.start(r)}, {@code UserThread.builder()}) goes to the caller's
+ * ({@link #current()}: its user thread's, or its Java thread's, whatever started that Java
+ * thread), and to {@link #shared()} only from a thread none of ours runs; a Java thread started
+ * with {@code Thread.ofVirtual()} inside one of our Java threads inherits its scheduler (a JDK
+ * rule). Nothing here builds {@link #shared()} or {@link Kernel#shared()} unless asked: their
+ * threads would outlive everything the program closes.
+ *
  * <p>Invariant: a thread is in at most one ready queue, and only while RUNNABLE; the CAS to
  * RUNNABLE (unpark) or the unmount (yield/stop) is the single point that queues it (for a Java
  * thread, the JDK's own state CAS before {@code execute}).
@@ -59,6 +67,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Scheduler implements Upcalls, AutoCloseable {
     private final Kernel kernel;
+    /** This is {@link #shared()}: it cannot be closed. */
+    private final boolean shared;
     private final String name;
     private final int priority;
     private final Policy policy;
@@ -81,10 +91,11 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     private volatile boolean closing;
     private volatile String closedReason;
 
-    private Scheduler(Builder b) {
+    private Scheduler(Builder b, boolean shared) {
         Fiber.checkAvailable();
         VirtualThreads.checkAvailable();
         this.kernel = b.kernel != null ? b.kernel : Kernel.shared();
+        this.shared = shared;
         this.name = b.name;
         this.priority = b.allocation.priority();
         this.policy = b.policy;
@@ -108,8 +119,25 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         return SharedHolder.SHARED;
     }
 
+    /**
+     * Built on the first call of {@link #shared()}, never by anything else: touching it builds
+     * {@link Kernel#shared()} too, whose monitor thread then runs for the rest of the JVM's life.
+     */
     private static final class SharedHolder {
-        static final Scheduler SHARED = new Builder().name("default").build();
+        static final Scheduler SHARED = new Scheduler(new Builder().name("default"), true);
+    }
+
+    /**
+     * The scheduler the caller runs in: its user thread's, or its Java thread's (the scheduler
+     * whose {@link #ofVirtual()} built it, or its parent's, which it inherited; that scheduler
+     * even once closed, while the thread runs on as an orphan); null in any other thread (a
+     * platform thread, a virtual thread of the JDK's own scheduler). The default scheduler of
+     * every thread started without one named ({@link UserThread#start(Runnable)},
+     * {@link UserThread#builder()}).
+     */
+    static Scheduler current() {
+        UserThread u = UserThread.current();
+        return u != null ? u.scheduler : JavaThreads.schedulerOf(Thread.currentThread());
     }
 
     private static void printUncaught(Thread carrier, Throwable e) {
@@ -230,7 +258,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
      */
     @Override
     public void close() {
-        if (this == SharedHolder.SHARED) {
+        if (shared) {
             throw new UnsupportedOperationException("Scheduler.shared() lives as long as the JVM and cannot be closed");
         }
         shutdown("scheduler \"" + name + "\" was closed");
@@ -445,16 +473,41 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
     // ------------------------------------------------------------------ readying threads
 
-    /** A new thread was started, by whatever thread calls this. */
+    /**
+     * A new thread was started, by whatever thread calls this. A Java thread of ours is pinned
+     * while it queues {@code t}: it pushes onto its carrier's owner-only structures, and on the
+     * way (a {@link SpinLock} that yields, the kernel's monitor in {@link #signalWork}) an
+     * unpinned virtual thread could unmount and go on on another carrier, behind the back of
+     * the worker it looked up. Its safepoint comes after the unpin (a pinned thread cannot yield).
+     */
     void admit(UserThread t) {
-        admit(t, localWorker());
+        Fiber.pin();
+        try {
+            queueNew(t, localWorker());
+        } finally {
+            Fiber.unpin();
+        }
+        UserThread.poll();
+    }
+
+    /** A new thread was started by the user thread running on {@code w}, a worker of this scheduler. */
+    void admit(UserThread t, Worker w) {
+        queueNew(t, w);
+        Strand self = w.current;
+        if (self != null) {
+            int sig = w.act.signal();
+            if (sig != 0) {
+                self.honourSignal(sig);
+            }
+        }
     }
 
     /**
-     * A new thread was started by the caller, whose carrier's worker of this scheduler is
-     * {@code w} (null if the caller runs on none: a platform thread, another scheduler).
+     * Queues the new thread {@code t}, started by the caller, whose carrier's worker of this
+     * scheduler is {@code w} (null if the caller runs on none: a platform thread, another
+     * scheduler, an orphan carrier); the caller's safepoint is left to the caller.
      */
-    void admit(UserThread t, Worker w) {
+    private void queueNew(UserThread t, Worker w) {
         live.add(t); // then read the closing flag: pairs with shutdown's write-then-scan
         if (closedReason != null) {
             live.remove(t);
@@ -471,15 +524,6 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         }
         signalWork();
         queues.afterReady(t);
-        Strand self = w != null ? w.current : null;
-        if (self != null) {
-            int sig = w.act.signal();
-            if (sig != 0) {
-                self.honourSignal(sig);
-            }
-        } else {
-            UserThread.poll();
-        }
     }
 
     /** A parked thread was unparked (its CAS to RUNNABLE succeeded); queue it. Any thread. */
@@ -651,7 +695,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
 
         /** Attaches a new address space to the kernel. */
         public Scheduler build() {
-            return new Scheduler(this);
+            return new Scheduler(this, false);
         }
     }
 }

@@ -7,8 +7,8 @@ import org.agrona.DeadlineTimerWheel;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
- * Timers for sleep and timed park: one platform thread per scheduler (started on first use)
- * owning an Agrona {@link DeadlineTimerWheel}. It runs beside the processors, so timers fire
+ * Timers for sleep and timed park: one platform thread per scheduler (started on first use,
+ * ended by {@link #stop} when the scheduler closes) owning an Agrona {@link DeadlineTimerWheel}. It runs beside the processors, so timers fire
  * even while every VP is busy.
  *
  * <h2>Protocol</h2>
@@ -72,9 +72,25 @@ final class TimerService implements Runnable {
         cancels.offer(r);
     }
 
+    /**
+     * Stops the timer thread and returns once it has ended (a timer still pending never fires):
+     * a closed scheduler leaves no thread behind. Not on the timer thread, which never calls
+     * out to code that could close a scheduler.
+     */
     void stop() {
         stopped = true;
         LockSupport.unpark(thread);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true; // the thread ends promptly: finish waiting, then keep the interrupt
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

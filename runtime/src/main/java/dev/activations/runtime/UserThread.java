@@ -141,14 +141,19 @@ public final class UserThread extends Strand {
     // ------------------------------------------------------------------ creating
 
     /**
-     * Starts a user thread running {@code task}: in the caller's scheduler when called from a
-     * user thread, else in {@link Scheduler#shared()}.
+     * Starts a user thread running {@code task} in the caller's scheduler: the scheduler of the
+     * user thread or of the Java thread (an executor's task, a thread of
+     * {@link Scheduler#ofVirtual()}, or one these started with {@code Thread.ofVirtual()}) that
+     * calls it. In any other thread (a platform thread, a virtual thread of the JDK's own
+     * scheduler) in {@link Scheduler#shared()}.
+     *
+     * @throws IllegalStateException if the caller's scheduler is closed
      */
     public static UserThread start(Runnable task) {
         Objects.requireNonNull(task, "task must not be null");
         UserThread cur = current();
         if (cur == null) {
-            return Scheduler.shared().start(task);
+            return defaultScheduler().start(task);
         }
         // What Builder.start does, minus the builder and the carrier lookups: we know our worker.
         UserThread t = new UserThread(cur.scheduler, null, NORM_PRIORITY, task, null);
@@ -160,6 +165,12 @@ public final class UserThread extends Strand {
     /** A builder for a thread with a name, priority, scheduler or exception handler. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Where a thread started without a scheduler named runs: the caller's, else the shared one. */
+    private static Scheduler defaultScheduler() {
+        Scheduler s = Scheduler.current();
+        return s != null ? s : Scheduler.shared();
     }
 
     /** Starts this thread (built with {@link Builder#unstarted}). */
@@ -773,7 +784,10 @@ public final class UserThread extends Strand {
             return this;
         }
 
-        /** Default: the caller's scheduler in a user thread, else {@link Scheduler#shared()}. */
+        /**
+         * Default: the caller's scheduler, in a user thread or a Java thread of ours (as for
+         * {@link UserThread#start(Runnable)}), else {@link Scheduler#shared()}.
+         */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler must not be null");
             return this;
@@ -787,11 +801,7 @@ public final class UserThread extends Strand {
         /** Creates the thread without starting it. */
         public UserThread unstarted(Runnable task) {
             Objects.requireNonNull(task, "task must not be null");
-            Scheduler s = scheduler;
-            if (s == null) {
-                UserThread cur = current();
-                s = cur != null ? cur.scheduler : Scheduler.shared();
-            }
+            Scheduler s = scheduler != null ? scheduler : defaultScheduler();
             s.checkOpen();
             return new UserThread(s, name, priority, task, handler);
         }

@@ -14,19 +14,25 @@ import java.util.concurrent.Executor;
  *       {@code java.lang.ThreadBuilders.VirtualThreadBuilder(Executor)}, a real
  *       {@link Thread.Builder.OfVirtual} whose threads are scheduled by the given executor
  *       (JDK 25: {@code execute(runContinuation)} on start, unpark, yield; see DESIGN.md §6).</li>
+ *   <li>{@link #schedulerOf(Thread)}: the {@code scheduler} field of a
+ *       {@code java.lang.VirtualThread}, the executor it was built with or inherited from the
+ *       virtual thread that built it (how {@link JavaThreads#schedulerOf} tells a Java thread of
+ *       ours, and whose).</li>
  *   <li>{@link #currentCarrier()}: {@code Thread.currentCarrierThread()}, the platform thread
  *       under the caller (the caller itself on a platform thread). Called through a method
  *       handle in a non-final field, which C2 cannot inline: inside a continuation the
  *       current thread can change between two calls of one compiled frame (see
  *       {@link Carrier}).</li>
  * </ul>
- * Both need {@code --add-opens java.base/java.lang=...}; without it {@link #checkAvailable()}
+ * All three need {@code --add-opens java.base/java.lang=...}; without it {@link #checkAvailable()}
  * throws an {@link UnsupportedOperationException} listing every flag ({@link JvmFlags}), and
  * {@link #currentCarrier()} falls back to {@code Thread.currentThread()} (right for platform
  * threads, so the kernel shim alone keeps working).
  */
 final class VirtualThreads {
     private static final MethodHandle NEW_BUILDER;
+    /** {@code (Thread) -> Executor}: a virtual thread's {@code scheduler} field. */
+    private static final MethodHandle SCHEDULER_OF;
     /** Null when the JDK internals are usable, else why not. */
     private static final String UNAVAILABLE;
 
@@ -35,6 +41,7 @@ final class VirtualThreads {
 
     static {
         MethodHandle nb = null;
+        MethodHandle so = null;
         MethodHandle cc = null;
         String why = null;
         try {
@@ -43,6 +50,9 @@ final class VirtualThreads {
             Class<?> builder = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
             nb = l.findConstructor(builder, MethodType.methodType(void.class, Executor.class))
                     .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
+            Class<?> vthread = Class.forName("java.lang.VirtualThread");
+            so = MethodHandles.privateLookupIn(vthread, MethodHandles.lookup()).findGetter(vthread, "scheduler", Executor.class)
+                    .asType(MethodType.methodType(Executor.class, Thread.class));
         } catch (ReflectiveOperationException | IllegalAccessError | SecurityException | IllegalArgumentException e) {
             why = e.toString();
         }
@@ -54,6 +64,7 @@ final class VirtualThreads {
             }
         }
         NEW_BUILDER = why == null ? nb : null;
+        SCHEDULER_OF = why == null ? so : null;
         UNAVAILABLE = why;
         currentCarrier = cc;
         startJdkPollers();
@@ -94,6 +105,24 @@ final class VirtualThreads {
             throw e;
         } catch (Throwable e) {
             throw new IllegalStateException("cannot build a virtual thread builder", e);
+        }
+    }
+
+    /**
+     * The executor that schedules virtual thread {@code t} (for one of ours a
+     * {@link JavaThreads.Level}); null when the JDK internals are unusable (no Java thread of
+     * ours can exist then).
+     */
+    static Executor schedulerOf(Thread t) {
+        assert t.isVirtual() : t;
+        MethodHandle so = SCHEDULER_OF;
+        if (so == null) {
+            return null;
+        }
+        try {
+            return (Executor) so.invokeExact(t);
+        } catch (Throwable e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -25,6 +25,11 @@ import javax.management.ObjectName;
  * far, in request order; it then exits, and later registrations happen at once on the
  * caller (a few reflective calls). An owner closed before its turn is simply dropped.
  *
+ * <p><b>Nothing left running.</b> {@link #unregister} (an owner closing) waits for
+ * {@code activations-jmx} to end if it still runs, so that a program that closes everything it
+ * built has no thread of ours left, even one that closes within the server's start-up. Only the
+ * first close in a JVM may wait (for that start-up); none waits on the building path.
+ *
  * <p>Observability must never break the program: with
  * {@code -Ddev.activations.jmx=false}, or when the MBean server cannot be had (a security
  * manager, a JVM without the management module), nothing is registered and nothing is
@@ -47,8 +52,8 @@ public final class Jmx {
     private static MBeanServer server;
     /** LOCK: the server could not be had; register nothing, ever. */
     private static boolean unavailable;
-    /** LOCK: {@code activations-jmx} was started. */
-    private static boolean starting;
+    /** LOCK: {@code activations-jmx} once started (it may have ended since), else null. */
+    private static Thread connector;
     /** LOCK: requests made before the server was ready, in request order. */
     private static final Map<Object, Request> PENDING = new LinkedHashMap<>();
     /** LOCK: owner (a kernel, a scheduler) → the name its bean got. */
@@ -78,28 +83,49 @@ public final class Jmx {
                 return;
             }
             PENDING.put(owner, r);
-            if (!starting) {
-                starting = true;
-                Thread t = new Thread(Jmx::connect, "activations-jmx");
-                t.setDaemon(true);
-                t.start();
+            if (connector == null) {
+                connector = new Thread(Jmx::connect, "activations-jmx");
+                connector.setDaemon(true);
+                connector.start();
             }
         }
     }
 
-    /** Unregisters {@code owner}'s bean, or drops its pending request. Idempotent. */
+    /**
+     * Unregisters {@code owner}'s bean, or drops its pending request; then waits for
+     * {@code activations-jmx} to end if it still runs (see the class comment). Idempotent.
+     */
     public static void unregister(Object owner) {
+        Thread c;
         synchronized (LOCK) {
+            c = connector;
             PENDING.remove(owner);
             ObjectName on = REGISTERED.remove(owner);
-            if (on == null) {
-                return;
+            if (on != null) {
+                try {
+                    server.unregisterMBean(on);
+                } catch (JMException | SecurityException e) {
+                    // already gone (someone unregistered it by hand): nothing left to do
+                }
             }
+        }
+        if (c != null && c != Thread.currentThread()) {
+            awaitEnd(c); // outside LOCK, which it takes to finish
+        }
+    }
+
+    /** Waits for {@code t} to end; an interrupt meanwhile is kept for the caller. */
+    private static void awaitEnd(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
             try {
-                server.unregisterMBean(on);
-            } catch (JMException | SecurityException e) {
-                // already gone (someone unregistered it by hand): nothing left to do
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
