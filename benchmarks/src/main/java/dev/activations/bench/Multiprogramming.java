@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  * {@code processors} workers each; {@code virtual} — the JDK has one virtual-thread
  * scheduler, so both apps' threads share it; {@code serial} — the apps one after the other on
  * one thread, no threads forked: the baseline for speed-up ({@code apps=1}).
+ *
+ * <p>{@code background = hog}: the busy machine (issue 22): before the trial a {@link CpuHog}
+ * process starts computing on every core at the default OS priority, the same for every impl,
+ * and runs until the trial ends.
  *
  * <p>With {@code apps=1} and {@code processors} = 1..P this is the paper's Figure 2 (speed-up
  * against processors). Virtual threads need the JVM flag {@code -Djdk.virtualThreadScheduler.parallelism}
@@ -60,12 +65,23 @@ public class Multiprogramming {
     @Param("0")
     public int processors;
 
+    /** {@code none}: an idle machine; {@code hog}: another process computes on every core. */
+    @Param({"none"})
+    public String background;
+
+    private CpuHog.Process hog;
+
     private final List<Kind> kinds = new ArrayList<>();
     private final List<NBody> bodies = new ArrayList<>();
     private final List<Scheduler> spaces = new ArrayList<>();
 
     @Setup
-    public void setup() {
+    public void setup() throws IOException {
+        switch (background) {
+            case "none" -> hog = null;
+            case "hog" -> hog = CpuHog.start(Runtime.getRuntime().availableProcessors());
+            default -> throw new IllegalArgumentException("background must be none or hog, was " + background);
+        }
         if (impl.equals(Kind.ACTIVATIONS) || impl.equals(Kind.USERTHREAD)) {
             ActivationsKind k = (ActivationsKind) Kind.create(impl, processors);
             kinds.add(k);
@@ -85,6 +101,9 @@ public class Multiprogramming {
     @TearDown
     public void tearDown() {
         kinds.forEach(Kind::close);
+        if (hog != null) {
+            hog.close();
+        }
     }
 
     @Benchmark

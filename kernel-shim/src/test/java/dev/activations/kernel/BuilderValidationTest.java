@@ -154,7 +154,10 @@ class BuilderValidationTest {
             rejected("n", () -> sp.requestProcessors(0));
             rejected("n", () -> sp.requestProcessors(-1));
             VirtualProcessor vp = k.processorsArray()[0];
-            rejected("vp", () -> sp.preempt(vp));
+            try (Kernel other = Kernel.builder().name("validate-other").processors(1).build()) {
+                rejected("vp", () -> sp.preempt(other.processorsArray()[0])); // another kernel's
+            }
+            sp.preempt(vp); // not this space's now: nothing to stop, no error (ownership changes under the caller)
             assertThrows(IllegalStateException.class, () -> sp.processorIdle(vp),
                     "processorIdle from a thread that does not hold the VP");
             assertEquals(0, sp.stats().requests(), "rejected requests are not counted");

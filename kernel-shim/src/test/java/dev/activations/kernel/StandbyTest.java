@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.activations.kernel.TestScheduler.Blocked;
 import dev.activations.kernel.TestScheduler.Blocker;
 import dev.activations.kernel.TestScheduler.Spin;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,7 +43,9 @@ class StandbyTest {
             return true;
         };
         TestScheduler s = new TestScheduler("s");
-        try (Kernel k = Kernel.builder().name("standby-handoff").processors(1).build()) {
+        // the monitor ticks rarely: only the standby can hand off (the monitor does it itself only
+        // for a call with no standby, such as one whose carrier was descheduled before it armed one)
+        try (Kernel k = Kernel.builder().name("standby-handoff").processors(1).monitorInterval(Duration.ofSeconds(10)).build()) {
             Supplier<String> state = () -> s.describe() + "\n  " + k.stats();
             s.submit(item, releaser);
             s.attach(k, 5).requestProcessors(1);

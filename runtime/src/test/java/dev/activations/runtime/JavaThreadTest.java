@@ -377,12 +377,18 @@ class JavaThreadTest extends RuntimeTestBase {
         Thread preempting = high.ofVirtual().name("high").start(() -> {
             events.add("high space ran");
             stop.set(true);
+            // With OS priorities low was displaced: it stops (processorPreempted) at the safepoint after
+            // its thread ends. Hold the processor until then: given back first, it would go straight
+            // back to low's still-running carrier (reinstated), and no preemption would ever be delivered.
+            long deadline = System.nanoTime() + TestSupport.HANG.toNanos();
+            while (low.stats().preemptions() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
         });
         join(preempting);
         join(computing);
         assertEquals(List.of("high space ran", "low saw stop"), events);
-        // displaced (OS priorities), its processorPreempted comes when its carrier reaches the safepoint after the thread
-        awaitCondition("the kernel preempted the low space", () -> low.stats().preemptions() >= 1);
+        assertTrue(low.stats().preemptions() >= 1, () -> "the kernel preempted the low space: " + low.stats());
     }
 
     @Test

@@ -132,13 +132,17 @@ class JfrEventsTest {
                 while (spinner.state() != UserThread.State.RUNNING) {
                     Thread.onSpinWait();
                 }
-                UserThread urgent = high.thread().name("urgent").start(() -> { });
+                // urgent keeps the processor until the spinner has been stopped for the kernel (with OS
+                // priorities the spinner is displaced and stops at its next checkpoint; if urgent gave the
+                // processor back first, the spinner would simply get it back, never stopped, no event)
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                UserThread urgent = high.thread().name("urgent").start(() -> {
+                    while (low.stats().preemptions() == 0 && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                });
                 urgent.join();
-                // the spinner leaves its loop only after it was stopped for the kernel: the event names it
-                while (low.stats().preemptions() == 0) {
-                    Thread.onSpinWait();
-                }
-                stop.set(true);
+                stop.set(true); // the spinner leaves its loop only after it was stopped: the event names it
                 spinner.join();
             }
         });

@@ -116,8 +116,10 @@ public final class AllocationRig {
                 if (j != null) {
                     // A displaced carrier (OS priorities: the VP went to a higher space's carrier at
                     // once) runs on to its next safepoint, the top of this loop: not a wrong owner.
-                    // Its state is CASed to DISPLACED before the VP's holder changes.
-                    if ((vp.owner != space || vp.holder != self) && self.state() != Activation.DISPLACED) {
+                    // Its state is CASed to DISPLACED before the VP's holder changes; reinstated, it
+                    // may hold another VP of its space than the upcall's.
+                    VirtualProcessor mine = self.processor();
+                    if ((mine == null || mine.owner != space || mine.holder != self) && self.state() != Activation.DISPLACED) {
                         j.wrongOwner = 1;
                     }
                     j.runs.incrementAndGet();
