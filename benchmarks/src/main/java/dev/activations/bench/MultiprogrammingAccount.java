@@ -5,6 +5,7 @@ import dev.activations.kernel.SpaceStats;
 import dev.activations.runtime.Scheduler;
 import dev.activations.runtime.SchedulerStats;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,12 +17,14 @@ import java.util.Locale;
  * and prints, per run, its time and what the kernel and the two schedulers did meanwhile
  * (reallocations, lending, preemptions, displacements, hand-offs, spins, parks, steals). With
  * {@code --background} it first starts {@link CpuHog} in a process of its own, one thread per
- * core, as the busy-machine variant does. Not a benchmark (JMH measures the times): an account.
+ * core, as the busy-machine variant does; {@code --pin} builds the kernel with
+ * {@code pinCarriers(true)}, {@code --monitor-us=N} with that {@code monitorInterval}. Not a
+ * benchmark (JMH measures the times): an account.
  *
  * <pre>
  * java --add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED \
  *      --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
- *      dev.activations.bench.MultiprogrammingAccount [activations|userthread] [runs] [--background]
+ *      dev.activations.bench.MultiprogrammingAccount [activations|userthread] [runs] [--background] [--pin] [--monitor-us=N]
  * </pre>
  */
 public final class MultiprogrammingAccount {
@@ -31,7 +34,11 @@ public final class MultiprogrammingAccount {
     public static void main(String[] args) throws Exception {
         String impl = args.length > 0 ? args[0] : Kind.ACTIVATIONS;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 40;
-        boolean background = Arrays.asList(args).contains("--background");
+        List<String> options = Arrays.asList(args);
+        boolean background = options.contains("--background");
+        boolean pin = options.contains("--pin");
+        long monitorUs = options.stream().filter(o -> o.startsWith("--monitor-us=")).mapToLong(o -> Long.parseLong(o.substring(13)))
+                .findFirst().orElse(0);
         if (!impl.equals(Kind.ACTIVATIONS) && !impl.equals(Kind.USERTHREAD)) {
             throw new IllegalArgumentException("impl must be " + Kind.ACTIVATIONS + " or " + Kind.USERTHREAD + ", was " + impl);
         }
@@ -39,7 +46,10 @@ public final class MultiprogrammingAccount {
             throw new IllegalArgumentException("runs must be at least 1, was " + runs);
         }
         try (CpuHog.Process hog = background ? CpuHog.start(Runtime.getRuntime().availableProcessors()) : null) {
-            ActivationsKind kind = (ActivationsKind) Kind.create(impl, 0);
+            ActivationsKind kind = (ActivationsKind) Kind.create(impl, 0, b -> {
+                b.pinCarriers(pin);
+                return monitorUs > 0 ? b.monitorInterval(Duration.ofNanos(monitorUs * 1_000)) : b;
+            });
             try {
                 List<Scheduler> spaces = new ArrayList<>();
                 List<NBody> bodies = new ArrayList<>();
