@@ -50,11 +50,11 @@ import java.util.concurrent.TimeUnit;
  * is BlockingMix's 6 unless set. With 6, a thread whose call returned waits behind the other ready
  * threads (the ready queues are FIFO: about {@code 6 x 20 ms} of computation per processor is
  * ready at any time), so its return latency is mostly that wait; {@code -p threadsPerProcessor=1}
- * leaves a returning thread an idle processor and so times the return path's mechanism alone. A bracketed call keeps its
- * processor for {@code blockedAfter} on purpose (a call that returns sooner costs no hand-off),
- * so its hand-off latency is at least that by construction: run {@code -p blockedAfterUs=50} to see
- * the mechanism's own cost. The unbracketed rule needs two monitor samples without progress after
- * the last clean one, so its latency is about two intervals by construction.
+ * leaves a returning thread an idle processor and so times the return path's mechanism alone. A
+ * blocked carrier keeps its processor for {@code blockedAfter} on purpose (a call that returns
+ * sooner costs no hand-off), so its hand-off latency is at least that by construction: bracketed,
+ * a standby spare takes the processor at that instant; unbracketed, the monitor (which samples
+ * every {@code monitorInterval}) hands it off once it has seen the carrier asleep for that long.
  *
  * <p>Score: steps of work per second, as in BlockingMix. Secondary results, one value per
  * iteration averaged over iterations by JMH ({@code Figures}): {@code utilization};
@@ -89,12 +89,12 @@ public class Promises {
     @Param({BRACKETED, UNBRACKETED})
     public String blocking;
 
-    /** The kernel's {@code blockedAfter}, µs (its default: 200). */
-    @Param({"200"})
+    /** The kernel's {@code blockedAfter}, µs (its default: 100). */
+    @Param({"100"})
     public int blockedAfterUs;
 
-    /** The kernel's {@code monitorInterval}, µs (its default: 1000). */
-    @Param({"1000"})
+    /** The kernel's {@code monitorInterval}, µs (its default: 100). */
+    @Param({"100"})
     public int monitorIntervalUs;
 
     /**

@@ -1,6 +1,7 @@
 package dev.activations.bench.paper;
 
 import dev.activations.bench.Bench;
+import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
@@ -117,8 +118,12 @@ final class Jmh {
             Result<?> primary = rr.getPrimaryResult();
             Map<String, Double> secondary = new LinkedHashMap<>();
             rr.getSecondaryResults().forEach((name, r) -> secondary.put(name, r.getScore()));
+            List<double[]> forks = new ArrayList<>();
+            for (BenchmarkResult fork : rr.getBenchmarkResults()) {
+                forks.add(fork.getIterationResults().stream().mapToDouble(i -> i.getPrimaryResult().getScore()).toArray());
+            }
             answer.add(new Measurement(run.benchmark.getSimpleName(), params, primary.getScore(),
-                    primary.getScoreError(), primary.getScoreUnit(), secondary));
+                    primary.getScoreError(), primary.getScoreUnit(), secondary, forks));
         }
         return answer;
     }

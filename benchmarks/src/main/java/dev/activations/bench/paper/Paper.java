@@ -138,7 +138,7 @@ public final class Paper {
                 new Step("sumtime", "sumtime(2000) and sumtime(100000) (Danjean et al. Table 3)", 7, this::sumTime),
                 new Step("speedup", "Figure 2: N-body speed-up against processors", 2 + 3 * processorCounts().size(),
                         this::speedup),
-                new Step("table5", "Table V: two N-body applications at once", 4, this::tableFive),
+                new Step("table5", "Table V: two N-body applications at once, idle and busy machine", 10, this::tableFive),
                 new Step("pingpong", "Sun ping-pong (VPI paper Figs. 6 and 7)", 6, this::pingPong),
                 new Step("executor", "100 000 tiny tasks through an executor", 4, this::executor),
                 new Step("blocking", "Figure 3: computation that blocks in the kernel", 5, this::blocking),
@@ -412,23 +412,64 @@ public final class Paper {
 
     /** Table V: two apps at once; speed-up of each app over its serial time. */
     private Section tableFive() throws Exception {
-        List<String> impls = List.of("activations", "virtual", "platform", "forkjoin");
+        List<String> impls = List.of("activations", "userthread", "virtual", "platform", "forkjoin");
+        List<String> backgrounds = List.of("none", "hog");
         List<Measurement> m = jmh.run(new Jmh.Run(Multiprogramming.class)
-                .param("impl", impls.toArray(String[]::new)).param("apps", "2").param("processors", "0").slow());
-        Map<String, Double> sc = scores(m);
+                .param("impl", impls.toArray(String[]::new)).param("apps", "2").param("processors", "0")
+                .param("background", backgrounds.toArray(String[]::new)).slow());
         double ideal = cores / 2.0;
         Section s = new Section("Table V: multiprogramming",
                 "Two copies of the N-body application at once on " + cores + " cores: Activations as two address "
-                        + "spaces on one kernel (it splits the processors between them), platform threads as two "
-                        + "sets of kernel threads, ForkJoinPool as two pools, virtual threads on the JDK's one "
-                        + "scheduler. Speed-up of each application = its serial time / the time both took; "
-                        + "ideal = processors / 2 = " + Table.num(ideal) + ".");
-        Table t = new Table("Speed-up at multiprogramming level 2", "", "Activations", "virtual threads",
-                "platform threads", "ForkJoinPool");
-        t.row("speed-up (this machine)", serialMillis / get(sc, "activations"), serialMillis / get(sc, "virtual"),
-                serialMillis / get(sc, "platform"), serialMillis / get(sc, "forkjoin"));
-        t.row("fraction of ideal", serialMillis / get(sc, "activations") / ideal, serialMillis / get(sc, "virtual") / ideal,
-                serialMillis / get(sc, "platform") / ideal, serialMillis / get(sc, "forkjoin") / ideal);
+                        + "spaces on one kernel (it splits the processors between them; both kinds of thread), "
+                        + "platform threads as two sets of kernel threads, ForkJoinPool as two pools, virtual threads "
+                        + "on the JDK's one scheduler. Speed-up of each application = its serial time / the time both "
+                        + "took; ideal = processors / 2 = " + Table.num(ideal) + ". Idle machine, and a busy one: "
+                        + "another process (CpuHog) computing on every core at the default OS priority, the same "
+                        + "for every system. Spread: the slowest measured iteration over its fork's median, worst fork.");
+        Table t = new Table("Speed-up at multiprogramming level 2", "", "Activations", "Activations user threads",
+                "virtual threads", "platform threads", "ForkJoinPool");
+        Map<String, double[]> fractions = new LinkedHashMap<>();
+        for (String bg : backgrounds) {
+            Map<String, Double> sc = new LinkedHashMap<>();
+            Map<String, Double> spread = new LinkedHashMap<>();
+            m.stream().filter(x -> x.matches("background", bg)).forEach(x -> {
+                sc.put(x.param("impl"), x.score());
+                spread.put(x.param("impl"), x.worstIterationOverMedian());
+            });
+            String where = bg.equals("none") ? "idle machine" : "busy machine";
+            double[] f = new double[impls.size()];
+            Object[] ms = new Object[impls.size() + 1];
+            Object[] frac = new Object[impls.size() + 1];
+            Object[] spr = new Object[impls.size() + 1];
+            ms[0] = "time (ms), " + where;
+            frac[0] = "fraction of ideal, " + where;
+            spr[0] = "spread (worst iteration / median), " + where;
+            for (int i = 0; i < impls.size(); i++) {
+                double ms1 = get(sc, impls.get(i));
+                f[i] = serialMillis / ms1 / ideal;
+                ms[i + 1] = ms1;
+                frac[i + 1] = f[i];
+                spr[i + 1] = spread.getOrDefault(impls.get(i), Double.NaN);
+            }
+            t.row(ms);
+            t.row(frac);
+            t.row(spr);
+            fractions.put(where, f);
+            double a = f[0];
+            double fj = f[impls.indexOf("forkjoin")];
+            double v = f[impls.indexOf("virtual")];
+            if (bg.equals("none")) {
+                target("Multiprogramming", "Activations fraction of ideal, idle machine", "≥ 0.95", a, 0.95, false);
+                target("Multiprogramming", "Activations − max(ForkJoinPool, virtual), idle", "≥ 0.05", a - Math.max(fj, v), 0.05, false);
+                target("Multiprogramming", "Activations user threads − max(ForkJoinPool, virtual), idle", "≥ 0.05",
+                        f[1] - Math.max(fj, v), 0.05, false);
+            } else {
+                target("Multiprogramming", "Activations / virtual, busy machine", "≥ 1.0", a / v, 1.0, false);
+                target("Multiprogramming", "Activations / ForkJoinPool, busy machine", "≥ 0.9", a / fj, 0.9, false);
+                target("Multiprogramming", "Activations worst iteration / median, busy machine", "≤ 2",
+                        spread.getOrDefault("activations", Double.NaN), 2, true);
+            }
+        }
         s.tables.add(t);
         double pIdeal = (double) Published.TABLE_V_PROCESSORS / Published.TABLE_V_LEVEL;
         Table p = new Table("Paper, " + Published.ANDERSON + ", Table V (6 processors, ideal 3)", "",
@@ -438,20 +479,16 @@ public final class Paper {
         p.row("fraction of ideal", Published.TABLE_V_NEW_FASTTHREADS / pIdeal,
                 Published.TABLE_V_ORIGINAL_FASTTHREADS / pIdeal, Published.TABLE_V_TOPAZ_THREADS / pIdeal);
         s.tables.add(p);
-        Map<String, double[]> chart = new LinkedHashMap<>();
-        chart.put("ours (this machine)", new double[] {
-                serialMillis / get(sc, "activations") / ideal, serialMillis / get(sc, "virtual") / ideal,
-                serialMillis / get(sc, "platform") / ideal});
-        chart.put("paper (Firefly, 1992)", new double[] {
-                Published.TABLE_V_NEW_FASTTHREADS / pIdeal, Published.TABLE_V_ORIGINAL_FASTTHREADS / pIdeal,
-                Published.TABLE_V_TOPAZ_THREADS / pIdeal});
-        chart(s, "table5.png", "Fraction of the ideal speed-up with two applications. "
-                + "Scheduler activations: Activations (ours), new FastThreads (paper); user-level threads on kernel "
-                + "threads: virtual threads (ours), original FastThreads (paper); kernel threads: platform threads "
-                + "(ours), Topaz threads (paper)",
+        chart(s, "table5.png", "Fraction of the ideal speed-up with two applications, on an idle and on a busy machine "
+                        + "(another process computing on every core), measured here",
                 () -> Charts.bars(out.resolve("table5.png"), "Multiprogramming level 2: fraction of the ideal speed-up",
-                "speed-up / (processors / 2)", false, List.of("scheduler activations", "user-level on kernel threads",
-                        "kernel threads"), chart));
+                        "speed-up / (processors / 2)", false, impls.stream().map(Paper::label).toList(), fractions));
+        s.notes.add("The ideal assumes two applications on two cores run as fast as one alone on one core; running "
+                + "two serial copies at once on two platform threads already costs about 10 % on the reference VM "
+                + "(shared caches and memory bandwidth), so no system reaches 1 here.");
+        s.notes.add("On the busy machine the OS divides each core among runnable threads: a system with more threads "
+                + "than cores (two ForkJoinPools of " + cores + ", platform threads) gets a larger part of the machine "
+                + "than one with a thread per core (Activations' carriers, the JDK's virtual-thread carriers).");
         missing(s, m, "Multiprogramming apps=2", impls.toArray(String[]::new));
         return s;
     }
@@ -683,19 +720,19 @@ public final class Paper {
         chart(s, "twoapps-batch.png", "Batch tasks per second, alone and beside web, measured here",
                 () -> Charts.bars(out.resolve("twoapps-batch.png"), "Batch throughput alone and beside web",
                         "1 ms tasks / s", false, List.of("batch alone", "batch beside web"), batchBars));
-        s.notes.add("Batch tasks make no runtime calls, so no scheduler here can stop one midway: Activations can "
-                + "move a processor from batch to web only between two batch tasks (cooperative preemption), at most "
-                + "1 ms late. Web uses almost no processor time (500 tiny tasks/s), so batch beside web should keep "
-                + "nearly all of its throughput alone: the kernel lends web's idle processors to batch at once (an "
-                + "idle processor is not demand) and takes one back, at the end of a batch task, when web has work. "
-                + "Web's p99 beside batch is therefore about one batch task (1 ms) whatever its unloaded p99: the "
-                + "1.5 x target holds only where that is at least 0.67 ms. Doing better would mean keeping a "
-                + "processor idle for web, which batch's ≥ 0.9 target rules out.");
+        s.notes.add("Batch tasks make no runtime calls and no checkpoints (a checkpoint-free low space): no scheduler "
+                + "of ours can stop one midway. With OS priorities (Linux, --enable-native-access) batch's carriers run "
+                + "at a higher nice value than web's, and when web has work the kernel gives it one of batch's "
+                + "processors at once: the OS runs web's carrier wherever batch's is, and batch's stops at the end "
+                + "of its task (or gets the processor back first). Web uses almost no processor time (500 tiny "
+                + "tasks/s), so batch beside web should keep nearly all of its throughput alone: the kernel lends "
+                + "web's idle processors to batch at once (an idle processor is not demand). Shares (equal "
+                + "priorities) are enforced cooperatively: there web waits for the end of a batch task.");
         s.notes.add("Shares: web and batch at equal priority with shares 3 : 1. Web wants less than its 1.5 "
                 + "processors, so batch gets the rest: the shares only matter when both saturate (SharesTest).");
         missing(s, m, "TwoApps", impls.toArray(String[]::new));
         double[] a = values.get("activations");
-        target("TwoApps", "Activations web p99, batch saturated (ms)", "≤ 2", a[1], 2, true);
+        target("TwoApps", "Activations web p99, checkpoint-free batch saturated (ms)", "≤ 0.3", a[1], 0.3, true);
         target("TwoApps", "Activations web p99 saturated / idle", "≤ 1.5", a[1] / a[0], 1.5, true);
         target("TwoApps", "Activations batch tasks/s beside web / alone", "≥ 0.9", a[3] / a[2], 0.9, false);
         return s;
