@@ -46,6 +46,7 @@ class QuietTest {
             Process p = new ProcessBuilder(List.of(java,
                     "--add-exports", "java.base/jdk.internal.vm=ALL-UNNAMED",
                     "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                    "--enable-native-access=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"), example.getName()))
                     .redirectError(err.toFile()).redirectOutput(out.toFile()).start();
             if (!p.waitFor(90, TimeUnit.SECONDS)) {

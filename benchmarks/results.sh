@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Reproduces the tables of docs/RESULTS.md, one section per table:
+#
+#   bash benchmarks/results.sh [SECTION ...]      (from anywhere; no section: all of them, about an hour)
+#
+# Sections: switch executor sumtime blocking http realserver twoapps httpapps ttsp priority
+#           promises table5 speedup account
+# Run it on a quiet machine (nothing else running; `uptime` before and after), one section at a time
+# if the machine is shared. Each section writes benchmarks/target/results/SECTION.json (JMH's
+# results) and SECTION.txt (what was printed). The benchmarks jar is built first if it is missing;
+# java is the first JDK 25+ found in JAVA_HOME, on the PATH, or under /usr/lib/jvm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=benchmarks/target/benchmarks.jar
+OUT=benchmarks/target/results
+ALL="switch executor sumtime blocking http realserver twoapps httpapps ttsp priority promises table5 speedup account"
+
+java_version() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
+find_java() {
+    local c
+    for c in "${JAVA_HOME:-}/bin/java" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
+        if [ -x "$c" ] && [ "$(java_version "$c")" -ge 25 ] 2>/dev/null; then
+            echo "$c"
+            return
+        fi
+    done
+    echo "results.sh: no JDK 25 or newer found (JAVA_HOME, PATH, /usr/lib/jvm)" >&2
+    exit 2
+}
+JAVA=$(find_java)
+FLAGS=(--add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED)
+[ -f "$JAR" ] || mvn -q -B -DskipTests package -pl benchmarks -am
+mkdir -p "$OUT"
+
+# jmh NAME ARGS...: one JMH run, JSON and text into $OUT.
+jmh() {
+    local name=$1
+    shift
+    "$JAVA" -jar "$JAR" "$@" -rf json -rff "$OUT/$name.json" 2>&1 | tee "$OUT/$name.txt"
+}
+
+section() {
+    case $1 in
+        switch) # NullFork, SignalWait, Yield on one processor
+            jmh switch 'NullFork|SignalWait|Yield' -p impl=activations,userthread,virtual,platform,floor \
+                -f 2 -wi 3 -w 500ms -i 5 -r 500ms ;;
+        executor)
+            jmh executor ExecutorThroughput -f 2 -wi 3 -w 500ms -i 5 -r 500ms ;;
+        sumtime)
+            jmh sumtime SumTime -p n=100000 -p impl=activations,userthread,virtual,forkjoin -f 2 -wi 3 -w 500ms -i 5 -r 1s ;;
+        blocking) # compute + FIFO reads: utilization
+            jmh blocking BlockingMix -p impl=activations,userthread,virtual,platform -f 1 ;;
+        http) # JDK HttpServer, 400 connections, load generator in its own JVM
+            jmh http HttpLoad -f 1 ;;
+        realserver) # Jetty 12 and Tomcat 11: compute, sleep 20 ms, JDBC, unbracketed 2 ms pinned read
+            jmh realserver RealServer -f 1 -wi 2 -i 3 ;;
+        twoapps) # web beside a saturating checkpoint-free batch, on one machine
+            jmh twoapps TwoApps -f 1 ;;
+        httpapps) # the same with the JDK HttpServer as web
+            jmh httpapps HttpApps -f 1 ;;
+        ttsp) # time to safepoint with displaced carriers: TwoApps, both applications, -Xlog:safepoint
+            rm -f "$OUT"/ttsp-*.log
+            jmh ttsp TwoApps -p impl=activations -p scenario=both -f 1 \
+                -jvmArgsAppend "${FLAGS[*]} -Xlog:safepoint:file=$OUT/ttsp-%p.log"
+            "$JAVA" -cp "$JAR" dev.activations.bench.SafepointLog "$OUT"/ttsp-*.log | tee -a "$OUT/ttsp.txt" ;;
+        priority) # high priority ready -> running, low priority on every processor, with and without checkpoints
+            jmh priority PriorityLatency -p impl=activations,userthread,forkjoin -p checkpointMicros=0,100,1000 -f 1 ;;
+        promises) # hand-off latency, idle with ready work, the return path
+            jmh promises Promises -p impl=activations,userthread -f 1
+            jmh promises-alone Promises -p impl=activations -p blocking=bracketed -p threadsPerProcessor=1 -f 1 ;;
+        table5) # two N-body applications at once, idle and busy machine
+            jmh table5 Multiprogramming -p apps=2 -p background=none,hog \
+                -p impl=serial,activations,userthread,virtual,platform,forkjoin -f 2 ;;
+        speedup) # one N-body application on 1 and 2 processors (Figure 2)
+            jmh speedup Multiprogramming -p apps=1 -p processors=1,2 -p impl=serial,activations,userthread,forkjoin -f 2 ;;
+        account) # where Table V's time goes on Activations: kernel and scheduler events per run
+            { "$JAVA" "${FLAGS[@]}" -cp "$JAR" dev.activations.bench.MultiprogrammingAccount activations 40
+              "$JAVA" "${FLAGS[@]}" -cp "$JAR" dev.activations.bench.MultiprogrammingAccount activations 40 --background
+            } 2>&1 | tee "$OUT/account.txt" ;;
+        *)
+            echo "results.sh: unknown section \"$1\"; sections: $ALL" >&2
+            exit 2 ;;
+    esac
+}
+
+for s in ${*:-$ALL}; do
+    echo "== $s ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'))"
+    section "$s"
+done
