@@ -10,8 +10,9 @@ import java.util.concurrent.locks.LockSupport;
  * <ol>
  *   <li><b>Lending back.</b> A lingering (idle) VP moves at once: if its carrier runs at the
  *       owed space's OS nice value it runs the owed space's {@code processorAdded} itself;
- *       otherwise it is let go (it finds out when its hysteresis ends, without a wake-up) and a
- *       carrier of the right nice value takes the VP.</li>
+ *       otherwise it is let go (woken, it returns to its pool) and a carrier of the right nice
+ *       value takes the VP: a displaced one of the owed space first (reinstated), else a pooled
+ *       or new one.</li>
  *   <li><b>Displacement</b> (OS priorities active and the owed space's carriers at a lower nice
  *       value than the victim's). The VP is given to a carrier of the owed space <em>now</em>:
  *       its holder goes RUNNING -> DISPLACED (or IN_KERNEL -> BLOCKED, a hand-off to another
@@ -102,10 +103,7 @@ final class Preemption {
         VirtualProcessor vp = l.processor;
         Planner p = k.planner;
         if (!owed.displaced.isEmpty()) { // a thread of owed still runs, displaced: it takes the VP back
-            p.takeProcessor(l);
-            l.space = null;
-            l.setState(Activation.SPARE); // it finds LINGER_TAKEN when its hysteresis ends, and joins its pool
-            l.lingerOutcome = Planner.LINGER_TAKEN;
+            letGo(l);
             p.reinstate(owed.displaced.poll(), vp, owed);
             return;
         }
@@ -118,10 +116,7 @@ final class Preemption {
             LockSupport.unpark(l);
             return;
         }
-        p.takeProcessor(l);
-        l.space = null;
-        l.setState(Activation.SPARE); // it finds LINGER_TAKEN when its hysteresis ends, and joins its pool
-        l.lingerOutcome = Planner.LINGER_TAKEN;
+        letGo(l);
         Activation b = k.spares.pick(owed, null);
         if (b == null) {
             p.free.add(vp); // no carrier can be had now; a later rebalance gives the VP out
@@ -132,6 +127,20 @@ final class Preemption {
         owed.pending--;
         k.spares.pinBeforeWaking(b, vp);
         k.spares.start(b, as);
+    }
+
+    /**
+     * Takes the VP of lingering carrier {@code l} without giving it another: it wakes (off the
+     * critical path: the VP's new carrier is another one) and goes back to the pool of its nice
+     * value. Not left to find out when its hysteresis ends: a long hysteresis would keep it out of
+     * every pool meanwhile, and enough of them would reach {@code maxActivations}.
+     */
+    private void letGo(Activation l) {
+        k.planner.takeProcessor(l);
+        l.space = null;
+        l.setState(Activation.SPARE);
+        l.lingerOutcome = Planner.LINGER_TAKEN;
+        LockSupport.unpark(l);
     }
 
     /**

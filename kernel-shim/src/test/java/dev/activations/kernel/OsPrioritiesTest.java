@@ -80,6 +80,12 @@ class OsPrioritiesTest {
 
             TestScheduler.Work releaser = () -> {
                 release.set(true); // only runs if the kernel gave high the VP the hog still computes on
+                // keep the VP until the hog's carrier has stopped: given back first, it would go to that
+                // still-running carrier (reinstated), never stopped
+                long until = System.nanoTime() + Await.TIMEOUT.toNanos();
+                while (low.count(Preempted.class) == 0 && System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
                 return true;
             };
             high.submit(releaser);

@@ -81,8 +81,12 @@ class ProcessorSharingTest {
                 assertEquals(2, sa.stats().processorsHeld(), state.get());
                 assertEquals(2, sb.stats().processorsHeld(), state.get());
 
+                // Preemption is a race (every running VP of a is flagged, the first two back win): a
+                // flag taken back too late costs one extra preemption, whose VP goes straight back to a.
                 List<Preempted> taken = a.events(Preempted.class);
-                assertEquals(2, taken.size(), state.get());
+                assertTrue(taken.size() >= 2, state.get());
+                assertEquals(taken.size() - 2, a.count(Added.class) - 4,
+                        "every preemption beyond the two owed gave its VP straight back to a: " + state.get());
                 for (Preempted p : taken) {
                     assertTrue(aWork.contains(p.stopped()), "stopped item is one of a's: " + p);
                     assertTrue(((Spin) p.stopped()).stops.get() >= 1, "the item stopped at its safepoint: " + p);
@@ -93,7 +97,7 @@ class ProcessorSharingTest {
                 Await.until("both spaces make progress", () -> progress(aWork) > pa && progress(bWork) > pb, state);
                 Await.holds("the 2/2 split is stable", () -> sa.processorsHeld() == 2 && sb.processorsHeld() == 2,
                         Duration.ofMillis(300), state);
-                assertEquals(2, a.count(Preempted.class), "no further preemption once the split is reached: " + state.get());
+                assertEquals(taken.size(), a.count(Preempted.class), "no further preemption once the split is reached: " + state.get());
                 checkClean(a, b);
             } finally {
                 aWork.forEach(Spin::finish);
