@@ -2,7 +2,7 @@ package dev.activations.bench;
 
 import dev.activations.kernel.HandOffStats;
 import dev.activations.kernel.Kernel;
-import dev.activations.kernel.LatencyHistogram;
+import dev.activations.kernel.LatencySnapshot;
 import dev.activations.kernel.ProcessorActivity;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -67,7 +67,7 @@ import java.util.concurrent.TimeUnit;
  * part in transit after a hand-off), {@code inKernelWithWorkPct},
  * {@code suspectedWithWorkPct}, {@code idlePct} (idle or free, work or not) and {@code readyPct} (instants with a ready
  * thread). The percentiles are of the iteration's hand-offs (about a hundred per second per
- * processor pair here), upper ends of buckets at most 6.25 % wide; a max is the iteration's,
+ * processor pair here), upper ends of buckets at most 1 % wide (HdrHistogram); a max is the iteration's,
  * averaged over iterations. A percentile is not a rate, yet JMH divides every secondary result by
  * the iteration's length: each figure is therefore written as {@code value x seconds elapsed} at
  * the end of every operation, so that the division gives the value back (the iteration's clock
@@ -210,11 +210,11 @@ public class Promises {
     private void report(Figures f) {
         double seconds = (System.nanoTime() - iterationStart) / 1e9;
         HandOffStats h = kind.kernel().handOffStats().minus(handOffsAtStart);
-        LatencyHistogram.Snapshot handOff = blocking.equals(BRACKETED) ? h.bracketed() : h.unbracketed();
+        LatencySnapshot handOff = blocking.equals(BRACKETED) ? h.bracketed() : h.unbracketed();
         f.handOffP50Us = micros(handOff.percentile(0.5), handOff.count()) * seconds;
         f.handOffP99Us = micros(handOff.percentile(0.99), handOff.count()) * seconds;
         f.handOffMaxUs = micros(handOff.max(), handOff.count()) * seconds;
-        LatencyHistogram.Snapshot detection = blocking.equals(BRACKETED) ? h.bracketedDetection() : h.unbracketedDetection();
+        LatencySnapshot detection = blocking.equals(BRACKETED) ? h.bracketedDetection() : h.unbracketedDetection();
         f.detectionP50Us = micros(detection.percentile(0.5), detection.count()) * seconds;
         f.transitP50Us = micros(h.transit().percentile(0.5), h.transit().count()) * seconds;
         f.wakeUpP50Us = micros(h.wakeUp().percentile(0.5), h.wakeUp().count()) * seconds;

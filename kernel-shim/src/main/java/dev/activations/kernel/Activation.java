@@ -54,7 +54,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code handOffPending}/{@code handOffSince}/{@code handOffAt}/{@code handOffBracketed}: written
  * by the hand-off under the kernel lock before this activation runs its {@code activationBlocked}
  * upcall, then read and cleared by this carrier only (its first dispatch, or its first idle
- * note); {@code progressSeenAt} belongs to the monitor.
+ * note); {@code handOffUpcallAt} is written and read by this carrier only, from the start of that
+ * upcall on; {@code progressSeenAt} belongs to the monitor.
  */
 public final class Activation extends Thread {
     static final int SPARE = 0;
@@ -132,6 +133,8 @@ public final class Activation extends Thread {
     long handOffSince;
     long handOffAt;
     boolean handOffBracketed;
+    /** When the {@code activationBlocked} upcall started; written by this carrier (HandOffClock.upcallStarted). */
+    long handOffUpcallAt;
 
     // --- written once by this carrier at start ---
     volatile int tid = -1;

@@ -5,7 +5,13 @@ package dev.activations.kernel;
  * a processor stays lost to a blocked carrier, and how long a thread whose call returned after
  * a hand-off waits to run again. Every figure is taken from the kernel's and the scheduler's
  * own timestamps ({@code System.nanoTime}), only on the hand-off path; see {@code HandOffClock}
- * for exactly where. Durations in the snapshots are nanoseconds.
+ * for exactly where. Durations in the snapshots are nanoseconds, read back at most 1 % high
+ * ({@link LatencySnapshot}). Each figure is exact as of the moment it was read; the figures are
+ * read one after another, in the reverse of the order a hand-off records them, so a hand-off
+ * recorded meanwhile may show in {@code wakeUp} and not yet in {@code transit}, never the other
+ * way round: {@code transit.count()} is at most the detections' counts, each detection's at
+ * most its total's, and {@code bracketed.count() + unbracketed.count() + notRun} at most
+ * {@code wakeUp.count()}.
  *
  * @param bracketed            a carrier blocked in a bracketed call ({@code enterKernel}) to the
  *                             first thread its processor's new activation dispatched. At least
@@ -33,17 +39,27 @@ package dev.activations.kernel;
  *                             nothing was waiting for the processor
  */
 public record HandOffStats(
-        LatencyHistogram.Snapshot bracketed,
-        LatencyHistogram.Snapshot bracketedDetection,
-        LatencyHistogram.Snapshot unbracketed,
-        LatencyHistogram.Snapshot unbracketedDetection,
-        LatencyHistogram.Snapshot transit,
-        LatencyHistogram.Snapshot wakeUp,
-        LatencyHistogram.Snapshot resumed,
+        LatencySnapshot bracketed,
+        LatencySnapshot bracketedDetection,
+        LatencySnapshot unbracketed,
+        LatencySnapshot unbracketedDetection,
+        LatencySnapshot transit,
+        LatencySnapshot wakeUp,
+        LatencySnapshot resumed,
         long notRun) {
 
-    /** What was recorded after {@code earlier}, a snapshot of the same kernel (see {@link LatencyHistogram.Snapshot#minus}). */
+    /**
+     * What was recorded after {@code earlier}, an earlier snapshot of the same kernel: exact
+     * ({@link LatencySnapshot#minus}).
+     *
+     * @throws IllegalArgumentException if {@code earlier} is not an earlier snapshot of this
+     *     kernel's (it holds a sample, or a {@code notRun}, that this one does not)
+     */
     public HandOffStats minus(HandOffStats earlier) {
+        if (notRun < earlier.notRun) {
+            throw new IllegalArgumentException("not an earlier snapshot of the same kernel: notRun " + earlier.notRun
+                    + " > " + notRun);
+        }
         return new HandOffStats(bracketed.minus(earlier.bracketed), bracketedDetection.minus(earlier.bracketedDetection),
                 unbracketed.minus(earlier.unbracketed), unbracketedDetection.minus(earlier.unbracketedDetection),
                 transit.minus(earlier.transit), wakeUp.minus(earlier.wakeUp), resumed.minus(earlier.resumed),

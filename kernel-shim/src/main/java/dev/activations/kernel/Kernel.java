@@ -313,8 +313,9 @@ public final class Kernel implements AutoCloseable {
     }
 
     /**
-     * The hand-off latencies recorded since the kernel was built (racy snapshot: see
-     * {@link LatencyHistogram}); {@link HandOffStats#minus} gives those of an interval.
+     * The hand-off latencies recorded since the kernel was built. Any thread, any time: it
+     * waits only for recordings in flight ({@code LatencyRecorder}); {@link HandOffStats#minus}
+     * gives those of an interval.
      */
     public HandOffStats handOffStats() {
         return handOffs.snapshot();

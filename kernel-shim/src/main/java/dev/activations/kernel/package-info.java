@@ -22,8 +22,9 @@
  *       counter snapshots. {@code KernelManagement}: the kernel's JMX bean over them;
  *       {@code KernelEvents}: its JFR events ({@code dev.activations.*}).</li>
  *   <li>{@code HandOffClock}: times each hand-off (blocking to the processor running another
- *       thread, and the blocked thread's return) into {@link dev.activations.kernel.LatencyHistogram}s,
- *       read as {@link dev.activations.kernel.HandOffStats};
+ *       thread, and the blocked thread's return) into {@code LatencyRecorder}s (HdrHistogram
+ *       recorders that any carrier records into), read as {@link dev.activations.kernel.HandOffStats}
+ *       of {@link dev.activations.kernel.LatencySnapshot}s;
  *       {@link dev.activations.kernel.ProcessorActivity}: what a processor is doing, for samplers.</li>
  * </ul>
  * Nothing here knows about continuations: user-level threads are opaque handles.

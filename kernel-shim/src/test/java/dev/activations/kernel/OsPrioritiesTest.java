@@ -193,8 +193,8 @@ class OsPrioritiesTest {
     @Test
     void withoutNativeAccessTheKernelIsCooperativeAndSilent() throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Path classes = Path.of(NoNativeAccessMain.class.getProtectionDomain().getCodeSource().getLocation().getPath());
-        String cp = classes + File.pathSeparator + Path.of(Kernel.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        String cp = String.join(File.pathSeparator, location(NoNativeAccessMain.class), location(Kernel.class),
+                location(org.HdrHistogram.Recorder.class)); // the test classes, the kernel and its one dependency
         Process p = new ProcessBuilder(java, "-cp", cp, NoNativeAccessMain.class.getName()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM finished");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -206,6 +206,10 @@ class OsPrioritiesTest {
         assertTrue(System.getProperty("os.name").toLowerCase().contains("linux")
                 ? lines.get(0).contains("--enable-native-access") : lines.get(0).contains("not Linux"), out);
         assertEquals("ran", lines.get(1), out);
+    }
+
+    private static String location(Class<?> c) {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().getPath()).toString();
     }
 
     /** Test views of the invariant check (the stress-tests module has the full one). */

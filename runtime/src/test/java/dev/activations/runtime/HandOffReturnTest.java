@@ -75,7 +75,7 @@ class HandOffReturnTest extends RuntimeTestBase {
         HandOffStats h = kernel.handOffStats();
         assertTrue(h.unbracketed().count() >= 1, "the blocker was handed off: " + h);
         assertTrue(h.resumed().count() >= 1, "it stopped at its checkpoint and ran again: " + h);
-        assertTrue(h.resumed().max() <= ranAgain.get() - returned.get(),
+        assertTrue(atLeast(h.resumed().max()) <= ranAgain.get() - returned.get(),
                 "between its return and its running again (" + (ranAgain.get() - returned.get()) + " ns): " + h);
     }
 
@@ -148,8 +148,13 @@ class HandOffReturnTest extends RuntimeTestBase {
         HandOffStats h = kernel.handOffStats();
         assertEquals(1, h.bracketed().count(), "one hand-off, timed to the releaser's dispatch: " + h);
         assertEquals(1, h.resumed().count(), "one return, timed to the blocker's next dispatch: " + h);
-        assertTrue(h.resumed().max() <= ranAgain.get() - beforeRelease.get(),
+        assertTrue(atLeast(h.resumed().max()) <= ranAgain.get() - beforeRelease.get(),
                 "between the release and the blocker running again (" + (ranAgain.get() - beforeRelease.get())
                         + " ns): " + h);
+    }
+
+    /** The least a duration read back as {@code readBack} can have been: {@code LatencySnapshot} reads back at most 1 % high. */
+    private static long atLeast(long readBack) {
+        return readBack - readBack / 100;
     }
 }

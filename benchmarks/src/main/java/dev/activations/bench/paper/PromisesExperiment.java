@@ -74,7 +74,7 @@ final class PromisesExperiment {
                         + "transit: from the hand-off to that dispatch; wake-up: its first part, until the new carrier "
                         + "starts its upcall (about zero when a standby spare took the processor). Return: from the "
                         + "blocked thread stopping on its returned "
-                        + "carrier to its next dispatch. Percentiles per iteration (upper ends of 6.25 % buckets), "
+                        + "carrier to its next dispatch. Percentiles per iteration (upper ends of 1 % buckets), "
                         + "averaged over iterations.");
         Table latency = new Table("Hand-off latency (µs)", "configuration", "p50", "p99", "max", "detection p50",
                 "transit p50", "transit p99", "wake-up p50", "wake-up p99", "hand-offs/s", "utilization");
