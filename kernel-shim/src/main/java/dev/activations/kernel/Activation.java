@@ -229,11 +229,10 @@ public final class Activation extends Thread {
     public boolean enterKernel(Object thread) {
         kernelThread = thread;
         kernelEnteredAt = System.nanoTime();
-        boolean in = STATE.compareAndSet(this, RUNNING, IN_KERNEL); // pairs with the CAS in Spares.handOff
-        if (in) {
-            kernel.spares.standBy(this); // a spare watches from here on: see Spares, "Standby"
-        }
-        return in;
+        // A standby first, then the CAS: the monitor leaves an IN_KERNEL holder whose VP has a
+        // standby to it, so it never sees this call without one (see Spares, "Standby").
+        kernel.spares.standBy(this);
+        return STATE.compareAndSet(this, RUNNING, IN_KERNEL); // pairs with the CAS in Spares.handOff
     }
 
     /**

@@ -343,7 +343,7 @@ final class Spares {
     // ------------------------------------------------------------------ standby
 
     /**
-     * Runs on carrier {@code h} right after its {@code enterKernel} CAS: makes sure a standby
+     * Runs on carrier {@code h} in {@code enterKernel}, just before its CAS: makes sure a standby
      * watches its VP. Without the lock when one is armed already (one volatile read).
      */
     void standBy(Activation h) {

@@ -43,8 +43,8 @@ class StandbyTest {
             return true;
         };
         TestScheduler s = new TestScheduler("s");
-        // the monitor ticks rarely: only the standby can hand off (the monitor does it itself only
-        // for a call with no standby, such as one whose carrier was descheduled before it armed one)
+        // the monitor ticks rarely, so nothing but the standby hands off (the monitor would hand off an
+        // unbracketed block it found, say a carrier waiting on class loading on a loaded machine)
         try (Kernel k = Kernel.builder().name("standby-handoff").processors(1).monitorInterval(Duration.ofSeconds(10)).build()) {
             Supplier<String> state = () -> s.describe() + "\n  " + k.stats();
             s.submit(item, releaser);
@@ -67,7 +67,7 @@ class StandbyTest {
         });
         Spin after = Spin.quick("after");
         TestScheduler s = new TestScheduler("s");
-        try (Kernel k = Kernel.builder().name("standby-back").processors(1).build()) {
+        try (Kernel k = Kernel.builder().name("standby-back").processors(1).monitorInterval(Duration.ofSeconds(10)).build()) {
             Supplier<String> state = () -> s.describe() + "\n  " + k.stats();
             s.submit(item, after);
             s.attach(k, 5).requestProcessors(1);
