@@ -75,6 +75,7 @@ public final class Activation extends Thread {
     private static final VarHandle STATE;
     private static final VarHandle DISPATCHES;
     private static final VarHandle MOUNTED;
+    private static final VarHandle ASSIGNMENT;
 
     static {
         try {
@@ -82,6 +83,7 @@ public final class Activation extends Thread {
             STATE = l.findVarHandle(Activation.class, "state", int.class);
             DISPATCHES = l.findVarHandle(Activation.class, "dispatches", long.class);
             MOUNTED = l.findVarHandle(Activation.class, "mounted", Object.class);
+            ASSIGNMENT = l.findVarHandle(Activation.class, "assignment", Assignment.class);
             currentHandle = l.findStatic(Activation.class, "lookupCurrent", MethodType.methodType(Activation.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -105,8 +107,14 @@ public final class Activation extends Thread {
     // --- owned by the kernel lock ---
     VirtualProcessor processor;
     AddressSpace space;
-    /** Next upcall to run; set under the lock, read by this carrier after unpark. */
+    /**
+     * Next upcall to run; set under the lock ({@link #assign}), taken by this carrier with
+     * {@link #takeAssignment} (an atomic swap: a standby whose watch assignment is still being
+     * taken may be given its hand-off at the same moment, and neither may be lost).
+     */
     volatile Assignment assignment;
+    /** {@code Thread.start} was called or left to the monitor. Under the lock. */
+    boolean startRequested;
     /** Outcome of a linger: 0 waiting, 1 keep the VP, 2 VP taken. Set under the lock. */
     volatile int lingerOutcome;
     /** The thread that was running when the VP was revoked (for activationUnblocked). */
@@ -310,6 +318,11 @@ public final class Activation extends Thread {
     void assign(Assignment next) {
         assignment = next;
         LockSupport.unpark(this);
+    }
+
+    /** The next assignment, or null; takes it (swaps in null). Runs on this carrier. */
+    Assignment takeAssignment() {
+        return (Assignment) ASSIGNMENT.getAndSet(this, (Assignment) null);
     }
 
     static String stateName(int s) {

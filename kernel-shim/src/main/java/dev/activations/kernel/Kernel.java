@@ -450,8 +450,7 @@ public final class Kernel implements AutoCloseable {
 
     /** The body of every carrier thread. Runs on that carrier. */
     void runActivation(Activation a) {
-        Assignment next = a.assignment;
-        a.assignment = null;
+        Assignment next = a.takeAssignment();
         while (next != null) {
             if (next.watch()) {
                 if (affinity != null) {
@@ -546,8 +545,7 @@ public final class Kernel implements AutoCloseable {
                 lostWhileRunning = true;
                 next = null;
             } else if (a.assignment != null) {
-                next = a.assignment; // a lingering VP was moved to another space with this carrier
-                a.assignment = null;
+                next = a.takeAssignment(); // a lingering VP was moved to another space with this carrier
             } else if (a.processor != null) {
                 VirtualProcessor vp = a.processor;
                 AddressSpace s = a.space;

@@ -144,10 +144,11 @@ final class Spares {
      * carrier that must run below the caller's nice value is started by the monitor instead.
      */
     void start(Activation b, Assignment as) {
-        if (b.getState() != Thread.State.NEW) {
-            b.assign(as);
+        if (b.startRequested) {
+            b.assign(as); // parked, running its watch, or about to start: replaces a watch it has not begun
             return;
         }
+        b.startRequested = true;
         b.assignment = as;
         AddressSpace s = as.watch() ? as.vp().owner : as.space();
         if (getPriority != null && s != null && callerNice() > s.nice) {
@@ -193,9 +194,8 @@ final class Spares {
     Assignment awaitAssignment(Activation a) {
         ArrayDeque<Activation> pool;
         synchronized (k.lock) {
-            Assignment as = a.assignment;
+            Assignment as = a.takeAssignment();
             if (as != null) {
-                a.assignment = null;
                 return as;
             }
             if (k.isClosed()) {
@@ -209,9 +209,8 @@ final class Spares {
         }
         long deadline = System.nanoTime() + k.keepAliveNanos;
         while (true) {
-            Assignment as = a.assignment;
+            Assignment as = a.takeAssignment();
             if (as != null) {
-                a.assignment = null;
                 return as;
             }
             long left = deadline - System.nanoTime();
@@ -384,9 +383,8 @@ final class Spares {
     Assignment watch(Activation me, VirtualProcessor vp) {
         long graceUntil = System.nanoTime() + graceNanos;
         while (true) {
-            Assignment as = me.assignment;
+            Assignment as = me.takeAssignment();
             if (as != null) {
-                me.assignment = null;
                 return as;
             }
             long now = System.nanoTime();
