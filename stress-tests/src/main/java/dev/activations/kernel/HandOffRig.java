@@ -5,7 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real kernel (one VP, no monitor) whose only address space runs {@link Trial}s, so that two
+ * A real kernel (one VP) whose only address space runs {@link Trial}s, so that two
  * jcstress actors can race a carrier's own CAS ({@code enterKernel}/{@code exitKernel}) against
  * the monitor's hand-off ({@link Kernel#handOff}) on a carrier that really holds the VP.
  *
@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       as the trial's {@code carrier}.</li>
  *   <li>The actors race: one makes the carrier's CAS on its behalf (the carrier waits, so the
  *       CAS is the carrier's as far as the state machine is concerned), the other plays the
- *       monitor and calls {@code handOff}. The monitor thread itself is off
- *       ({@code blockingDetection(false)}), so nothing else hands off.</li>
+ *       monitor and calls {@code handOff}. Nothing else hands off: on {@link #plain()} the
+ *       monitor does not detect blocking, on {@link #withStandby()} it and the standby it arms at
+ *       {@code enterKernel} wait an hour.</li>
  *   <li>When both are done, the carrier snapshots, under the kernel lock, who holds the VP and
  *       in which state it is itself, and checks {@link KernelInvariants}. If the hand-off won
  *       (it is BLOCKED) it returns the trial from its upcall, as the runtime returns a stopped
@@ -26,59 +27,88 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       it as a spare. The hand-off's new activation runs {@code activationBlocked} and serves
  *       the next trial. Each trial counts the upcalls it got.</li>
  * </ol>
- * One rig per JVM; trials run one at a time, in the order queued.
+ * Two rigs per JVM at most (made on first use); each runs its trials one at a time, in the order
+ * queued.
  */
 public final class HandOffRig {
-    static final Kernel KERNEL = Kernel.builder()
-            .processors(1)
-            .blockingDetection(false)
-            .keepAlive(Duration.ofMinutes(10))
-            .name("handoff-rig")
-            .build();
-    private static final ConcurrentLinkedQueue<Trial> TRIALS = new ConcurrentLinkedQueue<>();
-    /** Upcalls that must never come (processorPreempted, an unknown thread): a kernel bug. */
+    /** Upcalls that must never come (processorPreempted, an unknown thread): a kernel bug. Over every rig. */
     static final AtomicInteger UNEXPECTED = new AtomicInteger();
 
-    private static final AddressSpace SPACE = KERNEL.attach("handoff-rig", 5, new Upcalls() {
-        @Override
-        public Object processorAdded(VirtualProcessor vp) {
-            return serve(vp);
-        }
+    private final Kernel kernel;
+    private final ConcurrentLinkedQueue<Trial> trials = new ConcurrentLinkedQueue<>();
+    private final AddressSpace space;
 
-        @Override
-        public Object activationBlocked(VirtualProcessor vp, Activation blocked, Object thread) {
-            if (thread instanceof Trial t && t.carrier == blocked) {
-                t.blockedUpcalls.incrementAndGet();
-            } else {
+    private HandOffRig(Kernel kernel) {
+        this.kernel = kernel;
+        this.space = kernel.attach("handoff-rig", 5, new Upcalls() {
+            @Override
+            public Object processorAdded(VirtualProcessor vp) {
+                return serve(vp);
+            }
+
+            @Override
+            public Object activationBlocked(VirtualProcessor vp, Activation blocked, Object thread) {
+                if (thread instanceof Trial t && t.carrier == blocked) {
+                    t.blockedUpcalls.incrementAndGet();
+                } else {
+                    UNEXPECTED.incrementAndGet();
+                }
+                return serve(vp);
+            }
+
+            @Override
+            public void processorPreempted(VirtualProcessor vp, Object stopped) {
                 UNEXPECTED.incrementAndGet();
             }
-            return serve(vp);
-        }
 
-        @Override
-        public void processorPreempted(VirtualProcessor vp, Object stopped) {
-            UNEXPECTED.incrementAndGet();
-        }
-
-        @Override
-        public void activationUnblocked(Activation activation, Object thread) {
-            if (thread instanceof Trial t && t.carrier == activation) {
-                t.unblockedUpcalls.incrementAndGet();
-            } else {
-                UNEXPECTED.incrementAndGet();
+            @Override
+            public void activationUnblocked(Activation activation, Object thread) {
+                if (thread instanceof Trial t && t.carrier == activation) {
+                    t.unblockedUpcalls.incrementAndGet();
+                } else {
+                    UNEXPECTED.incrementAndGet();
+                }
             }
-        }
-    });
-
-    static {
-        SPACE.requestProcessors(1);
+        });
+        space.requestProcessors(1);
     }
 
-    private HandOffRig() {
+    /** The rig whose kernel has no monitor and no standbys: only the actors hand off. */
+    static HandOffRig plain() {
+        return Plain.RIG;
+    }
+
+    /**
+     * The rig whose kernel arms a standby at every {@code enterKernel} but never hands off by
+     * itself (an hour's {@code blockedAfter} and {@code monitorInterval}): the actors' hand-off
+     * gives the VP to that standby, which may be taking its watch assignment at that moment.
+     */
+    static HandOffRig withStandby() {
+        return WithStandby.RIG;
+    }
+
+    private static final class Plain {
+        static final HandOffRig RIG = new HandOffRig(Kernel.builder()
+                .processors(1)
+                .blockingDetection(false)
+                .keepAlive(Duration.ofMinutes(10))
+                .name("handoff-rig")
+                .build());
+    }
+
+    private static final class WithStandby {
+        static final HandOffRig RIG = new HandOffRig(Kernel.builder()
+                .processors(1)
+                .blockedAfter(Duration.ofHours(1))
+                .monitorInterval(Duration.ofHours(1))
+                .keepAlive(Duration.ofMinutes(10))
+                .name("standby-rig")
+                .build());
     }
 
     /** One race. Fields written by the carrier are published by {@link #recorded}. */
     public static final class Trial {
+        final HandOffRig rig;
         final boolean carrierEnters;
         volatile Activation carrier;
         VirtualProcessor vp;
@@ -93,14 +123,23 @@ public final class HandOffRig {
         final AtomicInteger blockedUpcalls = new AtomicInteger();
         final AtomicInteger unblockedUpcalls = new AtomicInteger();
 
-        /** {@code carrierEnters}: the carrier enters the kernel before the race (IN_KERNEL), else stays RUNNING. */
+        /**
+         * A trial on {@link #plain()}. {@code carrierEnters}: the carrier enters the kernel before
+         * the race (IN_KERNEL), else stays RUNNING.
+         */
         public Trial(boolean carrierEnters) {
+            this(plain(), carrierEnters);
+        }
+
+        /** A trial on {@code rig}. */
+        public Trial(HandOffRig rig, boolean carrierEnters) {
+            this.rig = rig;
             this.carrierEnters = carrierEnters;
         }
 
         /** Queues this trial and waits until a carrier holding the VP is ready for it. */
         public Activation submitAndAwaitCarrier() {
-            TRIALS.add(this);
+            rig.trials.add(this);
             return awaitCarrier();
         }
 
@@ -126,7 +165,7 @@ public final class HandOffRig {
 
         /** What the monitor does when it finds the carrier blocked: bracketed (IN_KERNEL) or not (RUNNING). */
         public void monitorHandOff(boolean inKernel) {
-            KERNEL.handOff(carrier, vp, inKernel ? Activation.IN_KERNEL : Activation.RUNNING, this);
+            rig.kernel.handOff(carrier, vp, inKernel ? Activation.IN_KERNEL : Activation.RUNNING, this);
         }
 
         public void actor1Done() {
@@ -186,11 +225,11 @@ public final class HandOffRig {
     }
 
     /** The upcall body: serve trials until one ends with this carrier BLOCKED; never goes idle. */
-    private static Object serve(VirtualProcessor vp) {
+    private Object serve(VirtualProcessor vp) {
         Activation self = Activation.current();
         int spins = 0;
         while (true) {
-            Trial t = TRIALS.poll();
+            Trial t = trials.poll();
             if (t == null) {
                 backOff(++spins);
                 continue;
@@ -205,13 +244,13 @@ public final class HandOffRig {
                 backOff(++spins);
             }
             spins = 0;
-            synchronized (KERNEL.allocationLock()) {
+            synchronized (kernel.allocationLock()) {
                 Activation h = vp.holder;
                 t.holder = h == self && self.processor == vp ? 1
                         : h != null && h != self && h.processor == vp && self.processor == null ? 2 : 0;
                 t.carrierState = self.state();
             }
-            t.violation = KernelInvariants.violation(KERNEL);
+            t.violation = KernelInvariants.violation(kernel);
             t.recorded = true;
             if (t.carrierState == Activation.BLOCKED) {
                 return t; // stopped: the kernel delivers activationUnblocked(self, t)
