@@ -59,7 +59,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Score: steps of work per second, as in BlockingMix. Secondary results, one value per
  * iteration averaged over iterations by JMH ({@code Figures}): {@code utilization};
  * {@code handOffP50Us}/{@code P99Us}/{@code MaxUs} for the {@code blocking} kind;
- * {@code detectionP50Us} (blocking to the monitor's hand-off), {@code transitP50Us}/{@code P99Us}
+ * {@code detectionP50Us}/{@code P99Us} (blocking to the hand-off), {@code transitP50Us}/{@code P99Us}
  * (hand-off to first dispatch), {@code wakeUpP50Us}/{@code P99Us} (its first part: hand-off to
  * the new carrier's upcall); {@code returnP50Us}/{@code P99Us}/{@code MaxUs};
  * {@code handOffs} and {@code notRun} per second; {@code idleWithWorkPct} (the promise),
@@ -132,6 +132,7 @@ public class Promises {
         public double handOffP99Us;
         public double handOffMaxUs;
         public double detectionP50Us;
+        public double detectionP99Us;
         public double transitP50Us;
         public double wakeUpP50Us;
         public double wakeUpP99Us;
@@ -216,6 +217,7 @@ public class Promises {
         f.handOffMaxUs = micros(handOff.max(), handOff.count()) * seconds;
         LatencySnapshot detection = blocking.equals(BRACKETED) ? h.bracketedDetection() : h.unbracketedDetection();
         f.detectionP50Us = micros(detection.percentile(0.5), detection.count()) * seconds;
+        f.detectionP99Us = micros(detection.percentile(0.99), detection.count()) * seconds;
         f.transitP50Us = micros(h.transit().percentile(0.5), h.transit().count()) * seconds;
         f.wakeUpP50Us = micros(h.wakeUp().percentile(0.5), h.wakeUp().count()) * seconds;
         f.wakeUpP99Us = micros(h.wakeUp().percentile(0.99), h.wakeUp().count()) * seconds;
