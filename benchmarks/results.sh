@@ -58,11 +58,14 @@ section() {
             jmh twoapps TwoApps -f 1 ;;
         httpapps) # the same with the JDK HttpServer as web
             jmh httpapps HttpApps -f 1 ;;
-        ttsp) # time to safepoint with displaced carriers: TwoApps, both applications, -Xlog:safepoint
-            rm -f "$OUT"/ttsp-*.log
-            jmh ttsp TwoApps -p impl=activations -p scenario=both -f 1 \
-                -jvmArgsAppend "${FLAGS[*]} -Xlog:safepoint:file=$OUT/ttsp-%p.log"
-            "$JAVA" -cp "$JAR" dev.activations.bench.SafepointLog "$OUT"/ttsp-*.log | tee -a "$OUT/ttsp.txt" ;;
+        ttsp) # time to safepoint with displaced carriers: TwoApps, both applications, -Xlog:safepoint;
+              # a small young generation (-Xmn8m) makes garbage collections, hence safepoints, frequent
+            rm -f "$OUT"/ttsp-*.log "$OUT/ttsp.txt"
+            for impl in activations forkjoin; do
+                jmh "ttsp-$impl" TwoApps -p impl=$impl -p scenario=both -f 1 \
+                    -jvmArgsAppend "${FLAGS[*]} -Xmn8m -Xlog:safepoint:file=$OUT/ttsp-$impl-%p.log"
+                echo "$impl: $("$JAVA" -cp "$JAR" dev.activations.bench.SafepointLog "$OUT"/ttsp-$impl-*.log)" | tee -a "$OUT/ttsp.txt"
+            done ;;
         priority) # high priority ready -> running, low priority on every processor, with and without checkpoints
             jmh priority PriorityLatency -p impl=activations,userthread,forkjoin -p checkpointMicros=0,100,1000 -f 1 ;;
         promises) # hand-off latency, idle with ready work, the return path
