@@ -4,7 +4,8 @@
 #   bash benchmarks/results.sh [SECTION ...]      (from anywhere; no section: all of them, about an hour)
 #
 # Sections: switch executor sumtime blocking http realserver twoapps httpapps ttsp priority
-#           promises table5 speedup account
+#           promises table5 speedup account, and (not in "all") compare: the switch benchmarks
+#           against an older commit, BASE=<commit> bash benchmarks/results.sh compare
 # Run it on a quiet machine (nothing else running; `uptime` before and after), one section at a time
 # if the machine is shared. Each section writes benchmarks/target/results/SECTION.json (JMH's
 # results) and SECTION.txt (what was printed). The benchmarks jar is built first if it is missing;
@@ -80,6 +81,24 @@ section() {
             { "$JAVA" "${FLAGS[@]}" -cp "$JAR" dev.activations.bench.MultiprogrammingAccount activations 40
               "$JAVA" "${FLAGS[@]}" -cp "$JAR" dev.activations.bench.MultiprogrammingAccount activations 40 --background
             } 2>&1 | tee "$OUT/account.txt" ;;
+        compare) # the switch benchmarks of this tree against BASE (a commit; default 350852d, before the
+                 # real-time kernel), alternating jars twice so that drift hits both alike
+            local base=${BASE:-350852d} dir=benchmarks/target/base
+            rm -rf "$dir"
+            git worktree prune
+            git worktree add --detach "$dir" "$base" >/dev/null
+            (cd "$dir" && mvn -q -B -DskipTests package -pl benchmarks -am)
+            : > "$OUT/compare.txt"
+            for round in 1 2; do
+                for jar in "$dir/$JAR" "$JAR"; do
+                    local label=HEAD
+                    [ "$jar" = "$JAR" ] || label=$base
+                    "$JAVA" -jar "$jar" 'NullFork|SignalWait|Yield' -p impl=activations,userthread,virtual \
+                        -p processors=1 -f 2 -wi 2 -w 300ms -i 3 -r 500ms 2>&1 \
+                        | grep -E '^(NullFork|SignalWait|Yield)' | sed "s/^/$label round $round: /" | tee -a "$OUT/compare.txt"
+                done
+            done
+            git worktree remove --force "$dir" ;;
         *)
             echo "results.sh: unknown section \"$1\"; sections: $ALL" >&2
             exit 2 ;;
