@@ -76,10 +76,11 @@ class BracketedBlockingTest {
                 assertFalse(item.callReturned, "still blocked: " + state.get());
                 assertTrue(k.stats().blockedActivations() >= 1, state.get());
                 assertEquals(1, sp.processorsHeld(), "a hand-off does not change the allocation: " + state.get());
+                assertSame(b, s.blockedFor(item), "the call is handed off once: " + state.get());
 
                 release.countDown();
-                Await.until("activationUnblocked for the item", () -> s.unblockedFor(item) != null, state);
-                Unblocked u = s.unblockedFor(item);
+                Await.until("activationUnblocked for the item", () -> firstUnblocked(s, b.blocked()) != null, state);
+                Unblocked u = firstUnblocked(s, b.blocked());
                 assertFalse(exited.get(), "exitKernel reports the VP gone: " + state.get());
                 assertSame(b.blocked(), u.activation(), state.get());
                 assertSame(u.activation(), u.on(), "delivered on the unblocked activation: " + state.get());
@@ -89,7 +90,9 @@ class BracketedBlockingTest {
 
                 other.finish();
                 Await.until("all work finishes", () -> s.finished.containsAll(List.of(item, other)), state);
-                assertEquals(2, item.runs, "stopped once after the call, then finished: " + state.get());
+                // Stopped after the call, then finished; a spurious hand-off of its short second run
+                // (see assertSpuriousHandOffsOnlyOf) makes this scheduler run it once more.
+                assertTrue(item.runs >= 2, "stopped once after the call, then finished: " + state.get());
                 Await.until("every hand-off unblocked, none counted as blocked",
                         () -> s.handOffsPaired() && k.stats().blockedActivations() == 0, state);
                 assertSpuriousHandOffsOnlyOf(s, item, other);
@@ -142,14 +145,25 @@ class BracketedBlockingTest {
     }
 
     /**
-     * The monitor samples, so a CPU-bound carrier that the OS reports asleep in two samples
-     * (stalled on a page fault on a loaded machine) may be handed off too; the protocol allows
-     * it. Such extra hand-offs must concern {@code cpuBound} only, never {@code blocking} twice.
+     * The monitor samples, so a carrier that the OS reports asleep for {@code blockedAfter} with
+     * work mounted may be handed off although it only waited (on a page fault, a JVM safepoint,
+     * or a lock the test thread holds while the OS keeps it off its CPU: seen on a loaded
+     * machine); the protocol allows it, and each such hand-off is paired with its unblock. So
+     * after the real one, hand-offs may concern {@code cpuBound} or, once its call has
+     * returned, {@code blocking} again, never other work. That the blocking call itself was
+     * handed off exactly once each test checks while the call is still in progress.
      */
     static void assertSpuriousHandOffsOnlyOf(TestScheduler s, Object blocking, Object cpuBound) {
+        boolean handedOff = false;
         for (Blocked b : s.events(Blocked.class)) {
             assertTrue(b.thread() == blocking || b.thread() == cpuBound, "unexpected hand-off " + b + "\n" + s.describe());
+            handedOff |= b.thread() == blocking;
         }
-        assertNotNull(s.blockedFor(blocking), s.describe());
+        assertTrue(handedOff, "the blocking call was never handed off: " + s.describe());
+    }
+
+    /** The first {@code activationUnblocked} of {@code blocked}, or null. */
+    static Unblocked firstUnblocked(TestScheduler s, Activation blocked) {
+        return s.events(Unblocked.class).stream().filter(u -> u.activation() == blocked).findFirst().orElse(null);
     }
 }

@@ -139,10 +139,12 @@ class UndetectedBlockingTest {
                 Await.until("other work runs on the processor while the item is blocked",
                         () -> other.progress.get() > p0 + 10 && other.carrier != b.blocked(), state);
                 assertFalse(item.callReturned, "the call is still blocked: " + state.get());
+                assertSame(b, s.blockedFor(item), "the call is handed off once: " + state.get());
 
                 release.run();
-                Await.until("activationUnblocked for the item", () -> s.unblockedFor(item) != null, state);
-                Unblocked u = s.unblockedFor(item);
+                Await.until("activationUnblocked for the item",
+                        () -> BracketedBlockingTest.firstUnblocked(s, b.blocked()) != null, state);
+                Unblocked u = BracketedBlockingTest.firstUnblocked(s, b.blocked());
                 assertSame(b.blocked(), u.activation(), state.get());
                 assertSame(u.activation(), u.on(), state.get());
                 assertTrue(s.upcalls.indexOf(b) < s.upcalls.indexOf(u), state.get());
@@ -151,7 +153,9 @@ class UndetectedBlockingTest {
 
                 other.finish();
                 Await.until("all work finishes", () -> s.finished.containsAll(List.of(item, other)), state);
-                assertEquals(2, item.runs, "stopped once after the call, then finished: " + state.get());
+                // Stopped after the call, then finished (once more after a spurious hand-off of the
+                // short second run: see BracketedBlockingTest.assertSpuriousHandOffsOnlyOf).
+                assertTrue(item.runs >= 2, "stopped once after the call, then finished: " + state.get());
                 Await.until("every hand-off unblocked", s::handOffsPaired, state);
                 BracketedBlockingTest.assertSpuriousHandOffsOnlyOf(s, item, other);
                 assertTrue(s.failures.isEmpty(), state.get());
