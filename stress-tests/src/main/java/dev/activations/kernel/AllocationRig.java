@@ -114,12 +114,7 @@ public final class AllocationRig {
                 }
                 Job j = jobs.poll();
                 if (j != null) {
-                    // A displaced carrier (OS priorities: the VP went to a higher space's carrier at
-                    // once) runs on to its next safepoint, the top of this loop: not a wrong owner.
-                    // Its state is CASed to DISPLACED before the VP's holder changes; reinstated, it
-                    // may hold another VP of its space than the upcall's.
-                    VirtualProcessor mine = self.processor();
-                    if ((mine == null || mine.owner != space || mine.holder != self) && self.state() != Activation.DISPLACED) {
+                    if (!holdsOrDisplaced(self)) {
                         j.wrongOwner = 1;
                     }
                     j.runs.incrementAndGet();
@@ -130,6 +125,30 @@ public final class AllocationRig {
                 if (!space.processorIdle(vp)) {
                     return null;
                 }
+            }
+        }
+
+        /**
+         * True if {@code self} holds a VP of this space, or has been displaced from one (OS
+         * priorities: the VP went to a higher space's carrier at once, and this carrier runs on to
+         * its next safepoint, the top of the loop). Read under the kernel lock: displacement and
+         * reinstatement (a displaced carrier given a VP of its space again, perhaps another one)
+         * both happen under it, and a carrier at a high nice value can be kept off its CPU by the
+         * OS between two unlocked reads for long enough to see both (a racy version of this check
+         * reported 1 wrong owner in 493 738 samples of {@code Kernel_LendLingeringProcessor}).
+         */
+        private boolean holdsOrDisplaced(Activation self) {
+            synchronized (kernel.lock) {
+                if (self.state() == Activation.DISPLACED) {
+                    return true;
+                }
+                VirtualProcessor mine = self.processor();
+                boolean ok = mine != null && mine.owner == space && mine.holder == self;
+                if (!ok) {
+                    System.err.println("job on a VP not held: " + self + " state " + self.state() + " vp " + mine
+                            + (mine == null ? "" : " owner " + mine.owner + " holder " + mine.holder));
+                }
+                return ok;
             }
         }
 
