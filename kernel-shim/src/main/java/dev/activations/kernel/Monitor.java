@@ -24,7 +24,12 @@ import java.util.concurrent.locks.LockSupport;
  * arms the VP's standby ({@link Spares#arm}) and ticks again at {@code suspectSince +
  * blockedAfter}. If by then it has not run (CPU time grew by under a tenth of the time, no new
  * dispatch) and still sleeps, the VP is handed off, to the standby. Any sign of life clears the
- * suspicion. So a block is handed off between {@code blockedAfter} and
+ * suspicion. A carrier seen in a bracketed call or without its VP loses its baseline, so the
+ * first tick after it is RUNNING again only takes a new one. (A baseline that spans a bracketed
+ * call makes a short wait just after it, on a lock or at a safepoint, read as a sleep begun
+ * before the call, handed off at once; the likely cause of one forbidden sample in 10 M of the
+ * jcstress test {@code UserThread_RevokedInCriticalSection}.) So a block is handed off between
+ * {@code blockedAfter} and
  * {@code blockedAfter + monitorInterval} after it began (plus the monitor's own wake-up), and a
  * block shorter than {@code blockedAfter} costs at most an armed standby.
  *
@@ -155,6 +160,10 @@ final class Monitor implements Runnable {
             int state = h.state();
             if (state == Activation.IN_KERNEL) {
                 clear(h, vp, now);
+                // A baseline from before the call would span it: at the first tick after the
+                // call returned, its sleep would read as an unbracketed one begun before it and
+                // any short wait then (a lock, a safepoint) would be handed off at once.
+                h.sampledCpu = -1;
                 if (vp.standby == null) { // no standby could be armed: the monitor hands off itself
                     long deadline = h.kernelEnteredAt + blockedAfterNanos;
                     if (now - deadline >= 0) {

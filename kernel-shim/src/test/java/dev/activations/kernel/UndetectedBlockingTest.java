@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +108,49 @@ class UndetectedBlockingTest {
                 }
             });
             assertEquals(42, read.get(), "the read returned the byte the test wrote");
+        }
+    }
+
+    /**
+     * A sleep just after a bracketed call is timed from its own start, not from the monitor's
+     * last sample before the call (Monitor, "the rule": a baseline does not span a bracketed
+     * call). With {@code blockedAfter} 400 ms, a 250 ms bracketed call and then a 250 ms
+     * unbracketed sleep are each shorter than it, so neither may be handed off; a baseline kept
+     * across the call would date the sleep from the call's start and hand it off 400 ms after
+     * it, in the middle of the sleep. Each side has 150 ms of slack for a late timer.
+     */
+    @Test
+    void sleepJustAfterABracketedCallIsTimedFromItsOwnStart() {
+        AtomicReference<Boolean> exited = new AtomicReference<>();
+        Blocker item = new Blocker("bracketed-then-sleep", (a, self) -> {
+            long computeUntil = System.nanoTime() + 20_000_000L; // 20 ms of work: the monitor samples it
+            while (System.nanoTime() - computeUntil < 0) {
+                Thread.onSpinWait();
+            }
+            a.enterKernel(self);
+            try {
+                Thread.sleep(250);
+            } finally {
+                exited.set(a.exitKernel());
+            }
+            Thread.sleep(250);
+            return exited.get();
+        });
+        TestScheduler s = new TestScheduler("s");
+        Supplier<String> state = () -> s.describe() + "\n  item carrier="
+                + (item.carrier == null ? null : item.carrier + " " + item.carrier.getState());
+        try (Kernel k = Kernel.builder().name("sleep-after-bracket").processors(1)
+                .blockedAfter(Duration.ofMillis(400)).monitorInterval(Duration.ofMillis(1)).build()) {
+            s.submit(item);
+            AddressSpace sp = s.attach(k, 5);
+            sp.requestProcessors(1);
+            Await.until("the item finishes", () -> s.finished.contains(item), state);
+            assertEquals(Boolean.TRUE, exited.get(), "the bracketed call kept its VP: " + state.get());
+            assertNull(s.blockedFor(item), "neither block was handed off: " + state.get());
+            assertEquals(0, item.signalAfterCall, "no signal after the sleep: " + state.get());
+            assertEquals(1, item.runs, "finished in one run: " + state.get());
+            assertNull(item.error, state.get());
+            assertTrue(s.failures.isEmpty(), state.get());
         }
     }
 
