@@ -20,18 +20,22 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  * {@code activationUnblocked} and it is re-queued). Two such threads run at once.
  *
  * <p>"Revoked" is read from the carrier's state right after the call returned (BLOCKED: the
- * monitor won, {@code exitKernel} failed); "stopped" from the thread's worker and its dispatch
- * count (unmounted and remounted). Result, for each of the two threads: 0 = the VP was not
- * revoked and the thread never stopped; 1 = revoked, ran on to the end of the section, stopped
- * exactly at its exit; 2 = stopped inside the section; 3 = revoked but not stopped at the exit
- * (the deferred stop was lost); 4 = stopped at the exit although its carrier kept the VP. Then
- * finished (1), scheduler errors (0).
+ * monitor won, {@code exitKernel} failed) and again as the section's last action; "stopped" from
+ * the thread's worker and its dispatch count (unmounted and remounted). Result, for each of the
+ * two threads: 0 = the VP was not revoked and the thread never stopped; 1 = revoked, ran on to
+ * the end of the section, stopped exactly at its exit; 2 = stopped inside the section; 3 =
+ * revoked but not stopped at the exit (the deferred stop was lost); 4 = stopped at the exit
+ * although its carrier still held the VP at the section's end; 5 = the call returned in time
+ * but the running carrier's VP was revoked later in the section (the monitor took a wait inside
+ * it for a block: a hand-off the protocol allows), and it stopped at the exit. Then finished
+ * (1), scheduler errors (0).
  *
  * <p>Run just this test: {@code java -jar stress-tests/target/jcstress.jar -t UserThread_RevokedInCriticalSection}
  */
 @JCStressTest
 @Outcome(id = "1, 1, 1, 0", expect = ACCEPTABLE, desc = "both revoked; each ran on to its section's end and stopped there")
 @Outcome(id = "[01], [01], 1, 0", expect = ACCEPTABLE_INTERESTING, desc = "a call returned before the monitor revoked its VP")
+@Outcome(id = "[015], [015], 1, 0", expect = ACCEPTABLE_INTERESTING, desc = "a VP revoked later in the section, after its call returned; stopped at the exit")
 @Outcome(id = "2, .*", expect = FORBIDDEN, desc = "the first thread stopped inside its critical section")
 @Outcome(id = ".*, 2, .*", expect = FORBIDDEN, desc = "the second thread stopped inside its critical section")
 @Outcome(id = "3, .*", expect = FORBIDDEN, desc = "the first thread's revocation was lost at the section exit")
@@ -49,6 +53,7 @@ public class UserThread_RevokedInCriticalSection {
         Worker[] w0 = new Worker[1];
         long[] d0 = new long[1];
         int[] revoked = new int[1];
+        int[] revokedLater = new int[1];
         boolean[] stoppedInside = new boolean[1];
         UserThread.critical(() -> {
             w0[0] = self.worker;
@@ -69,6 +74,7 @@ public class UserThread_RevokedInCriticalSection {
                 UserThread.critical(UserThread::checkpoint);
             }
             stoppedInside[0] = UserThread_PreemptDeferredInCriticalSection.moved(self, w0[0], d0[0]);
+            revokedLater[0] = self.worker.act.isRunningOnProcessor() ? 0 : 1;
         });
         boolean stoppedAtExit = UserThread_PreemptDeferredInCriticalSection.moved(self, w0[0], d0[0]);
         if (stoppedInside[0]) {
@@ -76,6 +82,9 @@ public class UserThread_RevokedInCriticalSection {
         }
         if (revoked[0] == 1) {
             return stoppedAtExit ? 1 : 3;
+        }
+        if (revokedLater[0] == 1) {
+            return stoppedAtExit ? 5 : 3;
         }
         return stoppedAtExit ? 4 : 0;
     }
