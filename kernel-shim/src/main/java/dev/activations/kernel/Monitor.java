@@ -158,13 +158,14 @@ final class Monitor implements Runnable {
                 continue;
             }
             int state = h.state();
-            if (state == Activation.IN_KERNEL) {
+            if (state != Activation.RUNNING) {
                 clear(h, vp, now);
-                // A baseline from before the call would span it: at the first tick after the
-                // call returned, its sleep would read as an unbracketed one begun before it and
-                // any short wait then (a lock, a safepoint) would be handed off at once.
+                // No baseline across a bracketed call or a spell without the VP: at the first tick
+                // after it, that time would read as an unbracketed sleep begun before it, and any
+                // short wait then (a lock, a safepoint) would be handed off at once.
                 h.sampledCpu = -1;
-                if (vp.standby == null) { // no standby could be armed: the monitor hands off itself
+                if (state == Activation.IN_KERNEL && vp.standby == null) {
+                    // no standby could be armed: the monitor hands off itself
                     long deadline = h.kernelEnteredAt + blockedAfterNanos;
                     if (now - deadline >= 0) {
                         kernel.handOff(h, vp, Activation.IN_KERNEL, h.kernelThread);
@@ -172,11 +173,6 @@ final class Monitor implements Runnable {
                         due = Math.min(due, deadline);
                     }
                 }
-                continue;
-            }
-            if (state != Activation.RUNNING) {
-                clear(h, vp, now);
-                h.sampledCpu = -1;
                 continue;
             }
             Object mounted = h.sampleMounted();
