@@ -3,7 +3,7 @@
 #
 #   bash benchmarks/results.sh [SECTION ...]      (from anywhere; no section: all of them, about an hour)
 #
-# Sections: switch executor sumtime blocking http realserver twoapps httpapps ttsp priority
+# Sections: switch executor sumtime blocking http realserver realcompute twoapps httpapps ttsp priority
 #           promises table5 speedup account, and (not in "all") compare: the switch benchmarks
 #           against an older commit, BASE=<commit> bash benchmarks/results.sh compare
 # Run it on a quiet machine (nothing else running; `uptime` before and after), one section at a time
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=benchmarks/target/benchmarks.jar
 OUT=benchmarks/target/results
-ALL="switch executor sumtime blocking http realserver twoapps httpapps ttsp priority promises table5 speedup account"
+ALL="switch executor sumtime blocking http realserver realcompute twoapps httpapps ttsp priority promises table5 speedup account"
 
 java_version() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
 find_java() {
@@ -55,6 +55,8 @@ section() {
             jmh http HttpLoad -f 1 ;;
         realserver) # Jetty 12 and Tomcat 11: compute, sleep 20 ms, JDBC, unbracketed 2 ms pinned read
             jmh realserver RealServer -f 1 -wi 2 -i 3 ;;
+        realcompute) # the compute handler alone, Activations vs virtual threads, 4 forks: a ratio to trust
+            jmh realcompute RealServer -p handler=compute -p executor=activations,virtual -f 4 -wi 2 -i 3 ;;
         twoapps) # web beside a saturating checkpoint-free batch, on one machine
             jmh twoapps TwoApps -f 1 ;;
         httpapps) # the same with the JDK HttpServer as web
