@@ -55,8 +55,9 @@ section() {
             jmh http HttpLoad -f 1 ;;
         realserver) # Jetty 12 and Tomcat 11: compute, sleep 20 ms, JDBC, unbracketed 2 ms pinned read
             jmh realserver RealServer -f 1 -wi 2 -i 3 ;;
-        realcompute) # the compute handler alone, Activations vs virtual threads, 4 forks: a ratio to trust
-            jmh realcompute RealServer -p handler=compute -p executor=activations,virtual -f 4 -wi 2 -i 3 ;;
+        realcompute) # the compute handler alone, Activations vs virtual threads, 4 forks, warmed up to a
+                     # steady state (6 warm-up iterations: with 2, both were still warming up)
+            jmh realcompute RealServer -p handler=compute -p executor=activations,virtual -f 4 -wi 6 -i 3 ;;
         twoapps) # web beside a saturating checkpoint-free batch, on one machine
             jmh twoapps TwoApps -f 1 ;;
         httpapps) # the same with the JDK HttpServer as web
