@@ -55,7 +55,10 @@ class CarrierPinningTest {
                 return true;
             });
         }
-        try (Kernel k = Kernel.builder().name("pin").processors(n).pinCarriers(true).build()) {
+        // No blocking detection: these items never block, and a false hand-off (DESIGN §7) would let
+        // an item's carrier loose on every CPU mid-item
+        // (aCarrierHandedOffWhileBlockedMayRunAnywhereWhenItReturns covers hand-offs)
+        try (Kernel k = Kernel.builder().name("pin").processors(n).pinCarriers(true).blockingDetection(false).build()) {
             assertTrue(k.pinsCarriers());
             s.submit(items.toArray(TestScheduler.Work[]::new));
             AddressSpace sp = s.attach(k, 5);

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
  */
 class OsPrioritiesTest {
 
-    private static Kernel kernel(String name, boolean detection) {
-        return Kernel.builder().name(name).processors(1).blockingDetection(detection).build();
+    /** One processor, no blocking detection: in these tests only displacement may move the VP. */
+    private static Kernel kernel(String name) {
+        return Kernel.builder().name(name).processors(1).blockingDetection(false).build();
     }
 
     private static boolean active(Kernel k) {
@@ -65,7 +66,9 @@ class OsPrioritiesTest {
 
     @Test
     void aHigherSpaceGetsTheProcessorWhileTheLowerHolderNeverReachesASafepoint() {
-        try (Kernel k = kernel("os-displace", true)) {
+        // no monitor hand-off: only the displacement moves the VP (a false hand-off of the releaser's
+        // carrier, DESIGN §7, would give the VP back to the hog, reinstated, and no preempted would come)
+        try (Kernel k = kernel("os-displace")) {
             assumeTrue(active(k), "OS priorities unavailable here: " + k.osPriorities());
             AtomicBoolean release = new AtomicBoolean();
             Hog hog = new Hog(release);
@@ -127,7 +130,7 @@ class OsPrioritiesTest {
 
     @Test
     void aHolderInsideABracketedCallLosesItsProcessorToAHigherSpaceAndIsUnblockedWhenItReturns() {
-        try (Kernel k = kernel("os-displace-bracketed", false)) { // no monitor hand-off: only the displacement moves the VP
+        try (Kernel k = kernel("os-displace-bracketed")) { // no monitor hand-off: only the displacement moves the VP
             assumeTrue(active(k), "OS priorities unavailable here: " + k.osPriorities());
             CountDownLatch release = new CountDownLatch(1);
             TestScheduler.Blocker blocker = new TestScheduler.Blocker("blocker", (a, self) -> {
