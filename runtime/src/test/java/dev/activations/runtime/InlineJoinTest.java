@@ -261,10 +261,7 @@ class InlineJoinTest extends RuntimeTestBase {
             highRan.set(true);
             // Displaced (OS priorities), the child stops at its next checkpoint; hold the processor until
             // then, or it goes straight back to the child's still-running carrier (reinstated) unstopped.
-            long deadline = System.nanoTime() + TestSupport.HANG.toNanos();
-            while (scheduler.stats().preemptions() == 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            TestSupport.holdProcessorUntilPreempted(scheduler);
         });
         join(high);
         join(parent);

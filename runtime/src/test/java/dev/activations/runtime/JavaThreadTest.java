@@ -380,10 +380,7 @@ class JavaThreadTest extends RuntimeTestBase {
             // With OS priorities low was displaced: it stops (processorPreempted) at the safepoint after
             // its thread ends. Hold the processor until then: given back first, it would go straight
             // back to low's still-running carrier (reinstated), and no preemption would ever be delivered.
-            long deadline = System.nanoTime() + TestSupport.HANG.toNanos();
-            while (low.stats().preemptions() == 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            TestSupport.holdProcessorUntilPreempted(low);
         });
         join(preempting);
         join(computing);

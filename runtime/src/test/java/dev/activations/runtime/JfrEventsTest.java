@@ -135,12 +135,7 @@ class JfrEventsTest {
                 // urgent keeps the processor until the spinner has been stopped for the kernel (with OS
                 // priorities the spinner is displaced and stops at its next checkpoint; if urgent gave the
                 // processor back first, the spinner would simply get it back, never stopped, no event)
-                long deadline = System.nanoTime() + 30_000_000_000L;
-                UserThread urgent = high.thread().name("urgent").start(() -> {
-                    while (low.stats().preemptions() == 0 && System.nanoTime() < deadline) {
-                        Thread.onSpinWait();
-                    }
-                });
+                UserThread urgent = high.thread().name("urgent").start(() -> TestSupport.holdProcessorUntilPreempted(low));
                 urgent.join();
                 stop.set(true); // the spinner leaves its loop only after it was stopped: the event names it
                 spinner.join();

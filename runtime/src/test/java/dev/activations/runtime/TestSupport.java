@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -34,6 +35,29 @@ import java.util.function.Supplier;
 final class TestSupport {
     /** Bound for any single wait in a test; only reached when something hangs. */
     static final Duration HANG = Duration.ofSeconds(60);
+
+    /**
+     * Called on a thread that holds a processor taken from {@code low}'s displaced carrier: spins,
+     * holding it, until {@code low} has had a processor preempted (the displaced carrier stopped at
+     * its safepoint), or {@link #HANG} passed. {@code low.stats()} takes locks, so a platform watcher
+     * polls it: were the spinning thread to block on one of them, a Java thread would unmount and a
+     * user thread's carrier could be handed off, its space would give the processor up, and the
+     * displaced carrier would get it back unstopped (reinstated), so no preemption would ever come.
+     */
+    static void holdProcessorUntilPreempted(Scheduler low) {
+        AtomicBoolean preempted = new AtomicBoolean();
+        long deadline = System.nanoTime() + HANG.toNanos();
+        Thread watcher = Thread.ofPlatform().daemon().name("preemption-watcher").start(() -> {
+            while (low.stats().preemptions() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            preempted.set(true);
+        });
+        while (!preempted.get() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        watcher.interrupt(); // it ends by itself at the deadline; nothing waits for it
+    }
 
     private TestSupport() {
     }
