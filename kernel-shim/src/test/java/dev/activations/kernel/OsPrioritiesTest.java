@@ -130,7 +130,7 @@ class OsPrioritiesTest {
 
     @Test
     void aHolderInsideABracketedCallLosesItsProcessorToAHigherSpaceAndIsUnblockedWhenItReturns() {
-        try (Kernel k = kernel("os-displace-bracketed")) { // no monitor hand-off: only the displacement moves the VP
+        try (Kernel k = kernel("os-displace-bracketed")) {
             assumeTrue(active(k), "OS priorities unavailable here: " + k.osPriorities());
             CountDownLatch release = new CountDownLatch(1);
             TestScheduler.Blocker blocker = new TestScheduler.Blocker("blocker", (a, self) -> {

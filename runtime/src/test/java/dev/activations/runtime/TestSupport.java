@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -47,16 +48,16 @@ final class TestSupport {
     static void holdProcessorUntilPreempted(Scheduler low) {
         AtomicBoolean preempted = new AtomicBoolean();
         long deadline = System.nanoTime() + HANG.toNanos();
-        Thread watcher = Thread.ofPlatform().daemon().name("preemption-watcher").start(() -> {
+        // polls every 100 µs, not in a tight loop: the displaced carrier needs the same locks and a CPU
+        Thread.ofPlatform().daemon().name("preemption-watcher").start(() -> {
             while (low.stats().preemptions() == 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+                LockSupport.parkNanos(100_000);
             }
             preempted.set(true);
         });
         while (!preempted.get() && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        watcher.interrupt(); // it ends by itself at the deadline; nothing waits for it
     }
 
     private TestSupport() {
