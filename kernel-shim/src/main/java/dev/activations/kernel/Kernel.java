@@ -745,8 +745,10 @@ public final class Kernel implements AutoCloseable {
         /**
          * How often the monitor samples the carriers running user code for unbracketed blocking
          * (their CPU time, and their OS state when it stood still); > 0. Default 100 us. The
-         * monitor ticks only while some VP is allocated; each tick costs a wake-up and well under
-         * a microsecond per running carrier. Time slicing between spaces whose shares give
+         * monitor ticks only while some VP is allocated, and each tick costs about 10 us of CPU
+         * (mostly the wake-up), so after 1 000 intervals without a carrier found asleep it backs off
+         * to at most 10 intervals between ticks, and returns to this one at the first sleep it
+         * sees. Time slicing between spaces whose shares give
          * fractional portions ({@link Allocation}) ticks every {@code max(1 ms, monitorInterval)};
          * its quantum is {@code max(5 ms, 2 x monitorInterval)} of VP time.
          */

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
  * thread that needed them ({@link Spares#startPending}). It runs at the base nice value.
  *
  * <h2>Unbracketed blocking: the rule</h2>
- * Every {@code monitorInterval} (default 100 µs) while some VP is allocated, for each VP holder
+ * At each tick (every {@code monitorInterval}, default 100 µs, or less often: see Cadence), for each VP holder
  * that is RUNNING with a user thread mounted, it reads the carrier's CPU time (one
  * {@code ThreadMXBean} call, ~0.5 µs). A carrier that ran for at least half the time since the
  * last tick is computing: not suspect. Otherwise it asks whether the carrier sleeps (Java
@@ -28,10 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  * first tick after it is RUNNING again only takes a new one. (A baseline that spans a bracketed
  * call makes a short wait just after it, on a lock or at a safepoint, read as a sleep begun
  * before the call, handed off at once; the likely cause of one forbidden sample in 10 M of the
- * jcstress test {@code UserThread_RevokedInCriticalSection}.) So a block is handed off between
- * {@code blockedAfter} and
- * {@code blockedAfter + monitorInterval} after it began (plus the monitor's own wake-up), and a
- * block shorter than {@code blockedAfter} costs at most an armed standby.
+ * jcstress test {@code UserThread_RevokedInCriticalSection}.) So at the fast cadence a block is
+ * handed off between {@code blockedAfter} and {@code blockedAfter + monitorInterval} after it
+ * began (plus the monitor's own wake-up), and a block shorter than {@code blockedAfter} costs at
+ * most an armed standby.
  *
  * <h2>Bracketed calls</h2>
  * Left to the VP's standby, which hands off at {@code kernelEnteredAt + blockedAfter} without
@@ -46,7 +46,21 @@ import java.util.concurrent.locks.LockSupport;
  * not count as a pause.
  *
  * <h2>Cadence and idling</h2>
- * It parks without a deadline while no VP is allocated (woken by {@link Kernel#wakeMonitorIfSleeping},
+ * A tick costs about 10 µs of CPU, two thirds of it the wake-up and the context switches (perf, on
+ * the 2-core reference VM under Jetty's compute handler), and on a busy machine each wake-up also
+ * preempts a carrier: at 100 µs that was 8% of a CPU, and the compute handler ran at 0.87x virtual
+ * threads. So, like Go's sysmon, the monitor slows down when it finds nothing: after
+ * {@link #QUIET_TICKS} intervals without a carrier asleep under a user thread, the period doubles
+ * at each tick up to {@link #SLOWEST} intervals (1 ms by default). A slow tick that finds a carrier
+ * off its CPU for half an interval and asleep returns to the fast cadence at once; if the carrier
+ * ran for most of the long window, it is not suspected yet, and the next tick, one interval
+ * later, judges it with a fresh baseline. So the first unbracketed block after a quiet spell is
+ * handed off within about half the slow period plus one interval and {@code blockedAfter} (or at
+ * the slow tick itself when the carrier slept through half of it), and later ones as before.
+ * Deadlines (a bracketed call without a standby, a suspicion's) and time slicing keep their own
+ * wake-ups whatever the period.
+ *
+ * <p>It parks without a deadline while no VP is allocated (woken by {@link Kernel#wakeMonitorIfSleeping},
  * after {@code busy} changed: a Dekker pair with its own write of {@code monitorSleeping} then
  * re-read of {@code busy}), nothing is sliced and no carrier waits to be started. Without
  * blocking detection it is only the slicing ticker and the starter. It sets its own Linux timer
@@ -61,7 +75,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code jdk.internal.misc.CarrierThread}, a {@code ForkJoinWorkerThread} of the JDK's pool).
  *
  * <p>Owns: the {@code sampledDispatches}/{@code sampledCpu}/{@code sampledAt}/
- * {@code suspectSince}/{@code progressSeenAt} fields of every activation and the
+ * {@code suspectSince}/{@code progressSeenAt} fields of every activation, its own cadence fields, and the
  * {@code suspected} flag of every VP (no other thread writes them; {@link ProcessorActivity} and
  * standbys read them racily).
  */
@@ -70,6 +84,14 @@ final class Monitor implements Runnable {
     static final long TIMER_SLACK_NANOS = 1_000;
     /** Waking this much later than asked means the JVM (or the machine) stopped: not a block. */
     static final long PAUSE_NANOS = 10_000_000L;
+    /**
+     * Intervals without a sleeping carrier after which the monitor starts ticking less often (100
+     * ms by default: longer than the gaps between a pinning workload's blocks, such as Promises'
+     * 20 ms compute steps, so that those keep the fast cadence).
+     */
+    static final int QUIET_TICKS = 1_000;
+    /** The slowest cadence, in intervals. */
+    static final int SLOWEST = 10;
     private static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final boolean CPU_TIME = THREADS.isThreadCpuTimeSupported();
@@ -83,6 +105,10 @@ final class Monitor implements Runnable {
     private final long sliceNanos;
     private long lastSlice = System.nanoTime();
     private long lastCollections = collections();
+    /** The current tick period: {@code intervalNanos} up to {@code SLOWEST} times that (see Cadence). */
+    private long period;
+    /** When a tick last found a carrier asleep with a user thread mounted. */
+    private long sleepSeenAt = System.nanoTime();
 
     Monitor(Kernel kernel, long intervalNanos, long blockedAfterNanos, boolean detectBlocking) {
         this.kernel = kernel;
@@ -90,6 +116,7 @@ final class Monitor implements Runnable {
         this.blockedAfterNanos = blockedAfterNanos;
         this.detectBlocking = detectBlocking;
         this.sliceNanos = Math.max(1_000_000L, intervalNanos);
+        this.period = intervalNanos;
     }
 
     /** CPU time of {@code a}'s thread (ns), or -1 if unknown. */
@@ -121,11 +148,13 @@ final class Monitor implements Runnable {
                 }
                 kernel.monitorSleeping = false;
                 forgetAll();
+                period = intervalNanos;
                 due = System.nanoTime();
                 continue;
             }
             long now = System.nanoTime();
-            long wake = watch ? due : lastSlice + sliceNanos;
+            long wake = !watch ? lastSlice + sliceNanos
+                    : kernel.planner.slicing ? Math.min(due, lastSlice + sliceNanos) : due;
             if (wake - now > 0) {
                 LockSupport.parkNanos(this, wake - now);
             }
@@ -133,8 +162,10 @@ final class Monitor implements Runnable {
             long gcs = collections();
             boolean paused = gcs != lastCollections || now - wake > PAUSE_NANOS;
             lastCollections = gcs;
-            due = now + intervalNanos;
             if (watch) {
+                period = now - sleepSeenAt < QUIET_TICKS * intervalNanos ? intervalNanos
+                        : Math.min(2 * period, SLOWEST * intervalNanos);
+                due = now + period;
                 if (paused) {
                     forgetAll();
                 } else {
@@ -194,10 +225,21 @@ final class Monitor implements Runnable {
                     clear(h, vp, now); // it ran, or it is runnable again
                     continue;
                 }
+                sleepSeenAt = now;
             } else {
                 long offCpu = elapsed - ran;
-                if (offCpu * 2 < elapsed || !asleep(h)) {
+                // off its CPU for half an interval (at the fast cadence: half the time since the
+                // last tick) and asleep now: back to the fast cadence
+                if (offCpu * 2 < Math.min(elapsed, intervalNanos) || !asleep(h)) {
                     h.progressSeenAt = now; // computing, or only waiting for a CPU
+                    continue;
+                }
+                sleepSeenAt = now;
+                due = Math.min(due, now + intervalNanos);
+                if (offCpu * 2 < elapsed) {
+                    // a slow tick: it ran for most of the long window and may have just begun a
+                    // sleep; the next tick, one interval from now, has the baseline to judge it
+                    h.progressSeenAt = now;
                     continue;
                 }
                 h.suspectSince = now - offCpu;

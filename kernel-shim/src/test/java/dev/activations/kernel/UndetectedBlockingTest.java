@@ -83,6 +83,30 @@ class UndetectedBlockingTest {
         }, () -> released.set(true));
     }
 
+    /**
+     * The same sleep after 1.2 s of computing: by then the monitor has found no carrier asleep for
+     * {@link Monitor#QUIET_TICKS} intervals (1 s at this kernel's 1 ms) and ticks at its slow
+     * cadence (Monitor, "Cadence"). The block must still be seen and handed off.
+     */
+    @Test
+    void threadSleepAfterAQuietSpell() {
+        AtomicBoolean released = new AtomicBoolean();
+        blockUndetected("undetected-sleep-after-quiet", (a, self) -> {
+            long computeUntil = System.nanoTime() + Monitor.QUIET_TICKS * 1_200_000L;
+            while (System.nanoTime() - computeUntil < 0) {
+                Thread.onSpinWait();
+            }
+            long deadline = System.nanoTime() + Await.TIMEOUT.toNanos();
+            while (!released.get()) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new TimeoutException("never released");
+                }
+                Thread.sleep(10);
+            }
+            return true;
+        }, () -> released.set(true));
+    }
+
     @Test
     void socketRead() throws IOException {
         assumeTrue(Files.isReadable(Path.of("/proc/thread-self/stat")),
