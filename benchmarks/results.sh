@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the tables of docs/RESULTS.md, one section per table:
 #
-#   bash benchmarks/results.sh [SECTION ...]      (from anywhere; no section: all of them, about an hour)
+#   bash benchmarks/results.sh [SECTION ...]      (from anywhere; no section: all of them, about 40 minutes)
 #
 # Sections: switch executor sumtime blocking http realserver realcompute twoapps httpapps ttsp priority
 #           promises table5 speedup account, and (not in "all") compare: the switch benchmarks
