@@ -14,17 +14,8 @@ OUT=benchmarks/target/profile
 WARM_SECONDS=12   # 6 warm-up iterations have run by then
 SAMPLE_SECONDS=4
 command -v perf >/dev/null || { echo "profile.sh: perf not found (Debian: apt-get install linux-perf)" >&2; exit 2; }
-JAVA=""
-for c in "${JAVA_HOME:-}/bin/java" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
-    if [ -x "$c" ] && [ "$("$c" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')" -ge 25 ] 2>/dev/null; then
-        JAVA=$c
-        break
-    fi
-done
-[ -n "$JAVA" ] || { echo "profile.sh: no JDK 25 or newer found (JAVA_HOME, PATH, /usr/lib/jvm)" >&2; exit 2; }
-[ -f "$JAR" ] || mvn -q -B -DskipTests package -pl benchmarks -am
+. benchmarks/jdk.sh
 mkdir -p "$OUT"
-FLAGS="--add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED"
 for executor in ${*:-activations virtual}; do
     "$JAVA" -jar "$JAR" RealServer -p server=jetty -p handler=compute -p executor="$executor" -f 1 -wi 6 -i 3 \
         -jvmArgsAppend "$FLAGS -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit" > "$OUT/$executor.jmh" 2>&1 &

@@ -19,17 +19,8 @@ OUT=benchmarks/target/threads
 WARM_SECONDS=11
 WINDOW_SECONDS=4
 [ -d /proc/self/task ] || { echo "threads.sh: needs Linux /proc" >&2; exit 2; }
-JAVA=""
-for c in "${JAVA_HOME:-}/bin/java" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
-    if [ -x "$c" ] && [ "$("$c" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')" -ge 25 ] 2>/dev/null; then
-        JAVA=$c
-        break
-    fi
-done
-[ -n "$JAVA" ] || { echo "threads.sh: no JDK 25 or newer found (JAVA_HOME, PATH, /usr/lib/jvm)" >&2; exit 2; }
-[ -f "$JAR" ] || mvn -q -B -DskipTests package -pl benchmarks -am
+. benchmarks/jdk.sh
 mkdir -p "$OUT"
-FLAGS="--add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED"
 TICKS=$(getconf CLK_TCK)
 
 # snapshot PID...: one line per thread: pid tid utime stime voluntary nonvoluntary group (one awk
