@@ -55,9 +55,33 @@ section() {
             jmh http HttpLoad -f 1 ;;
         realserver) # Jetty 12 and Tomcat 11: compute, sleep 20 ms, JDBC, unbracketed 2 ms pinned read
             jmh realserver RealServer -f 1 -wi 2 -i 3 ;;
-        realcompute) # the compute handler alone, Activations vs virtual threads, 4 forks, warmed up to a
-                     # steady state (6 warm-up iterations: with 2, both were still warming up)
-            jmh realcompute RealServer -p handler=compute -p executor=activations,virtual -f 4 -wi 6 -i 3 ;;
+        realcompute) # the compute handler alone, Activations vs virtual threads, warmed up to a steady
+                     # state (6 warm-up iterations: with 2, both were still warming up); one fork per
+                     # JMH run, the executors alternating fork by fork so that drift hits both alike
+            local rounds=${ROUNDS:-6} round server executor
+            rm -f "$OUT"/realcompute-*.json "$OUT"/realcompute-*.txt
+            for round in $(seq "$rounds"); do
+                for server in jetty tomcat; do
+                    for executor in activations virtual; do
+                        jmh "realcompute-$round-$server-$executor" RealServer -p handler=compute -p server=$server \
+                            -p executor=$executor -f 1 -wi 6 -i 3 >/dev/null
+                        grep -E '^RealServer.requests ' "$OUT/realcompute-$round-$server-$executor.txt" \
+                            | awk -v r="$round" '{print "round " r ": " $5, $3, $8, "req/s"}'
+                    done
+                done
+            done | tee "$OUT/realcompute.txt"
+            # per server: mean of the forks per executor, A/V, and the range of the per-round ratios
+            local summary
+            summary=$(awk '{ v[$3" "$4] += $5; n[$3" "$4]++; s[$2" "$3" "$4] = $5 }
+                 END { for (k in v) if (k ~ /activations$/) {
+                           split(k, p, " "); a = v[k] / n[k]; b = v[p[1]" virtual"] / n[p[1]" virtual"]
+                           lo = 1e9; hi = 0
+                           for (r in s) { split(r, q, " ")
+                               if (q[2] == p[1] && q[3] == "activations") {
+                                   x = s[r] / s[q[1]" "p[1]" virtual"]; if (x < lo) lo = x; if (x > hi) hi = x } }
+                           printf "%s: A %.0f, V %.0f req/s (mean of %d forks each), A/V %.3f (per round %.2f-%.2f)\n",
+                               p[1], a, b, n[k], a / b, lo, hi } }' "$OUT/realcompute.txt")
+            echo "$summary" | tee -a "$OUT/realcompute.txt" ;;
         twoapps) # web beside a saturating checkpoint-free batch, on one machine
             jmh twoapps TwoApps -f 1 ;;
         httpapps) # the same with the JDK HttpServer as web

@@ -21,9 +21,13 @@ import java.util.concurrent.locks.LockSupport;
  * itself if it runs at the space's value (no wake-up), a pooled one of that value, a new thread
  * (it then stays in that pool), and only at {@code maxActivations} a carrier of a higher
  * priority, the caller or a pooled one, that raises its value for good (converting a carrier
- * would leave its own pool a carrier short, to be made anew the next time its level needs one). A new carrier inherits its creator's nice value, so one that must
- * run below its creator's value is started by the monitor, which runs at the base value
- * ({@link #start}). With OS priorities off every carrier is at the base value: one pool.
+ * would leave its own pool a carrier short, to be made anew the next time its level needs one). A
+ * new carrier inherits its creator's nice value, so one that must run below its creator's value is
+ * started by the monitor, which runs at the base value ({@link #start}). The monitor looks for such
+ * carriers at every tick by reading the volatile {@code startsWaiting}, which {@link #start} sets
+ * under the lock with each addition, before it unparks the monitor, and which the monitor clears
+ * under the lock when it takes them: it takes the lock only then. With OS priorities off every
+ * carrier is at the base value: one pool.
  *
  * <h2>Hand-off ({@link #handOff})</h2>
  * A holder found blocked (IN_KERNEL for {@code blockedAfter}, or RUNNING and asleep for as long:
@@ -67,6 +71,11 @@ final class Spares {
     final Set<Activation> alive = new LinkedHashSet<>();
     /** lock: new carriers the monitor starts, because they must run below their creator's nice value. */
     private final ArrayDeque<Activation> toStart = new ArrayDeque<>();
+    /**
+     * True from a carrier's addition to {@link #toStart} until the monitor takes it (both under the
+     * lock), so that the monitor's check at every tick reads this instead of taking the lock.
+     */
+    private volatile boolean startsWaiting;
     /** lock */
     private int serial;
     /** lock */
@@ -153,6 +162,7 @@ final class Spares {
         AddressSpace s = as.watch() ? as.vp().owner : as.space();
         if (getPriority != null && s != null && callerNice() > s.nice) {
             toStart.add(b);
+            startsWaiting = true; // before the monitor's unpark: its next check sees it
             k.monitorNeeded();
             return;
         }
@@ -168,10 +178,20 @@ final class Spares {
         }
     }
 
-    /** Monitor: starts the carriers {@link #start} left to it. Takes the lock briefly. */
+    /**
+     * Monitor, at every tick: starts the carriers {@link #start} left to it. Takes the lock only
+     * when there are some: taken at every tick, the lock made the monitor wait behind carriers
+     * that the OS had descheduled while they held it (and them behind a descheduled monitor),
+     * for up to milliseconds, which delayed its ticks (JFR {@code jdk.JavaMonitorEnter} under
+     * Promises: 400 waits, 0.2 s in all, in one run).
+     */
     void startPending() {
+        if (!startsWaiting) {
+            return;
+        }
         List<Activation> starting;
         synchronized (k.lock) {
+            startsWaiting = false;
             if (toStart.isEmpty()) {
                 return;
             }
@@ -183,11 +203,12 @@ final class Spares {
         }
     }
 
-    /** Whether the monitor has carriers to start. Racy; the monitor re-checks after it parks. */
+    /**
+     * Whether the monitor has carriers to start: read by the monitor after it published that it
+     * will park (a Dekker pair with {@link #start}'s write of the flag, then its unpark).
+     */
     boolean startsPending() {
-        synchronized (k.lock) {
-            return !toStart.isEmpty();
-        }
+        return startsWaiting;
     }
 
     /** Parks {@code a} in its pool until it gets an assignment; null when it retires. Runs on {@code a}, without the lock. */
