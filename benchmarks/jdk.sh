@@ -1,7 +1,7 @@
-# Sourced by benchmarks/profile.sh and benchmarks/threads.sh (from the repository root): sets JAVA to
-# the first JDK 25+ found in JAVA_HOME, on the PATH or under /usr/lib/jvm (or exits 2 naming the
-# script), FLAGS to the JVM options every benchmark fork needs, and builds the benchmarks jar
-# ($JAR) if it is missing.
+# Sourced by benchmarks/results.sh, profile.sh and threads.sh (from the repository root): sets JAVA
+# to the first JDK 25+ found in JAVA_HOME, on the PATH or under /usr/lib/jvm (or exits 2 naming
+# the script), FLAGS to the JVM options every benchmark fork needs (one string, split where used),
+# and builds the benchmarks jar ($JAR) if it is missing.
 JAVA=""
 for c in "${JAVA_HOME:-}/bin/java" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
     if [ -x "$c" ] && [ "$("$c" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')" -ge 25 ] 2>/dev/null; then

@@ -16,21 +16,7 @@ JAR=benchmarks/target/benchmarks.jar
 OUT=benchmarks/target/results
 ALL="switch executor sumtime blocking http realserver realcompute twoapps httpapps ttsp priority promises table5 speedup account"
 
-java_version() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p'; }
-find_java() {
-    local c
-    for c in "${JAVA_HOME:-}/bin/java" "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
-        if [ -x "$c" ] && [ "$(java_version "$c")" -ge 25 ] 2>/dev/null; then
-            echo "$c"
-            return
-        fi
-    done
-    echo "results.sh: no JDK 25 or newer found (JAVA_HOME, PATH, /usr/lib/jvm)" >&2
-    exit 2
-}
-JAVA=$(find_java)
-FLAGS=(--add-exports java.base/jdk.internal.vm=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED)
-[ -f "$JAR" ] || mvn -q -B -DskipTests package -pl benchmarks -am
+. benchmarks/jdk.sh  # JAVA, FLAGS, the jar
 mkdir -p "$OUT"
 
 # jmh NAME ARGS...: one JMH run, JSON and text into $OUT.
@@ -91,7 +77,7 @@ section() {
             rm -f "$OUT"/ttsp-*.log "$OUT/ttsp.txt"
             for impl in activations forkjoin; do
                 jmh "ttsp-$impl" TwoApps -p impl=$impl -p scenario=both -f 1 \
-                    -jvmArgsAppend "${FLAGS[*]} -Xmn8m -Xlog:safepoint:file=$OUT/ttsp-$impl-%p.log"
+                    -jvmArgsAppend "$FLAGS -Xmn8m -Xlog:safepoint:file=$OUT/ttsp-$impl-%p.log"
                 echo "$impl: $("$JAVA" -cp "$JAR" dev.activations.bench.SafepointLog "$OUT"/ttsp-$impl-*.log)" | tee -a "$OUT/ttsp.txt"
             done ;;
         priority) # high priority ready -> running, low priority on every processor, with and without checkpoints
@@ -105,8 +91,8 @@ section() {
         speedup) # one N-body application on 1 and 2 processors (Figure 2)
             jmh speedup Multiprogramming -p apps=1 -p processors=1,2 -p impl=serial,activations,userthread,forkjoin -f 2 ;;
         account) # where Table V's time goes on Activations: kernel and scheduler events per run
-            { "$JAVA" "${FLAGS[@]}" -cp "$JAR" dev.activations.bench.MultiprogrammingAccount activations 40
-              "$JAVA" "${FLAGS[@]}" -cp "$JAR" dev.activations.bench.MultiprogrammingAccount activations 40 --background
+            { "$JAVA" $FLAGS -cp "$JAR" dev.activations.bench.MultiprogrammingAccount activations 40
+              "$JAVA" $FLAGS -cp "$JAR" dev.activations.bench.MultiprogrammingAccount activations 40 --background
             } 2>&1 | tee "$OUT/account.txt" ;;
         compare) # the switch benchmarks of this tree against BASE (a commit; default 350852d, before the
                  # real-time kernel), alternating jars twice so that drift hits both alike
