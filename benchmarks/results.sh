@@ -4,7 +4,13 @@
 #   bash benchmarks/results.sh [SECTION ...]      (from anywhere; no section: all of them, about 40 minutes)
 #
 # Sections: switch executor sumtime blocking http realserver realcompute twoapps httpapps ttsp priority
-#           promises table5 speedup account, and (not in "all") compare: the switch benchmarks
+#           promises table5 speedup account, and (not in "all"):
+#   monitorslice  the monitor's OS slice against Linux's default: ROUNDS=8 bash benchmarks/results.sh monitorslice
+#   alternate     one JMH parameter's values against each other, one fork per JMH run, alternating, e.g.
+#                 ROUNDS=4 TAG=checkpoints BENCH='Promises -p impl=activations -p blocking=unbracketed' \
+#                 PARAM=slicesPerStep VALUES='20 200' METRICS='handOffP99Us transitP99Us' bash benchmarks/results.sh alternate
+#                 (per fork, the mean of its iterations; then per configuration the mean and range of the forks)
+#   compare: the switch benchmarks
 #           against an older commit, BASE=<commit> bash benchmarks/results.sh compare
 # Run it on a quiet machine (nothing else running; `uptime` before and after), one section at a time
 # if the machine is shared. Each section writes benchmarks/target/results/SECTION.json (JMH's
@@ -85,6 +91,36 @@ section() {
         promises) # hand-off latency, idle with ready work, the return path
             jmh promises Promises -p impl=activations,userthread -f 1
             jmh promises-alone Promises -p impl=activations -p blocking=bracketed -p threadsPerProcessor=1 -f 1 ;;
+        monitorslice) # the monitor's OS slice (Kernel.Builder.monitorSlice): its default, 100 µs,
+                      # against Linux's default (0), on Promises
+            BENCH='Promises -p impl=activations' PARAM=monitorSliceUs VALUES='0 100' \
+                METRICS='handOffP50Us handOffP99Us detectionP99Us' TAG=monitorslice section alternate ;;
+        alternate) # one parameter's values against each other, one fork per JMH run, the values
+                   # alternating fork by fork so that drift hits each alike (see the header)
+            local rounds=${ROUNDS:-6} tag=${TAG:-alternate} round value metric
+            local bench=${BENCH:?BENCH: a benchmark and its -p options} param=${PARAM:?PARAM: the parameter to vary}
+            local values=${VALUES:?VALUES: its values} metrics=${METRICS:?METRICS: secondary results to report}
+            rm -f "$OUT/$tag"-*.json "$OUT/$tag"-*.txt
+            for round in $(seq "$rounds"); do
+                for value in $values; do
+                    # shellcheck disable=SC2086 # BENCH is a benchmark and its options
+                    jmh "$tag-$round-$value" $bench -p "$param=$value" -f 1 >/dev/null
+                    for metric in $metrics; do
+                        # "Bench.method:metric (params...) MODE CNT SCORE [± ERROR] UNITS": params and score
+                        grep -E "^[A-Za-z]+\.[A-Za-z]+:$metric " "$OUT/$tag-$round-$value.txt" \
+                            | awk -v r="$round" -v m="$metric" '{ c = ""
+                                  for (i = 2; i <= NF && $i !~ /^(thrpt|avgt|sample|ss)$/; i++) c = c " " $i
+                                  print "round " r ":" c " " m " " $(i + 2) }'
+                    done
+                done
+            done | tee "$OUT/$tag.txt"
+            # per configuration and figure: mean of the forks and their range
+            awk '/^round / { v = $NF; k = ""; for (i = 3; i < NF; i++) k = k (i > 3 ? " " : "") $i
+                   s[k] += v; n[k]++; if (!(k in lo) || v < lo[k]) lo[k] = v; if (v > hi[k]) hi[k] = v }
+                 END { for (k in s) printf "%s: mean %.4g (forks %.4g-%.4g, %d)\n", k, s[k] / n[k], lo[k], hi[k], n[k] }' \
+                "$OUT/$tag.txt" | sort | tee -a "$OUT/$tag.txt"
+            # the configuration's columns: JMH's parameters, alphabetical
+            grep -h -m1 '^Benchmark' "$OUT/$tag-1-${values%% *}.txt" | tr -s ' ' | sed 's/^/columns: /' | tee -a "$OUT/$tag.txt" ;;
         table5) # two N-body applications at once, idle and busy machine
             jmh table5 Multiprogramming -p apps=2 -p background=none,hog \
                 -p impl=serial,activations,userthread,virtual,platform,forkjoin -f 2 ;;

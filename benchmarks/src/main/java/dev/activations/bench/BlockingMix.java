@@ -130,18 +130,24 @@ public class BlockingMix {
         return best / 1e9;
     }
 
+    /** {@link #work(Kind, IoDevice, int, InputStream, boolean, BooleanSupplier, Semaphore, int)} with {@link #SLICES}. */
+    static void work(Kind kind, IoDevice device, int channel, InputStream in, boolean bracket, BooleanSupplier running,
+            Semaphore completed) {
+        work(kind, device, channel, in, bracket, running, completed, SLICES);
+    }
+
     /**
      * One worker of the mix (also {@link Promises}'): while {@code running}, computes a step in
-     * {@link #SLICES} slices with a safepoint after each, then reads {@code channel}'s answer
+     * {@code slices} slices with a safepoint after each, then reads {@code channel}'s answer
      * ({@code bracket}: inside {@code kind.blocking}), and releases one permit of
      * {@code completed} per step.
      */
     static void work(Kind kind, IoDevice device, int channel, InputStream in, boolean bracket, BooleanSupplier running,
-            Semaphore completed) {
+            Semaphore completed, int slices) {
         try (in) {
             while (running.getAsBoolean()) {
-                for (int s = 0; s < SLICES; s++) {
-                    Blackhole.consumeCPU(STEP_TOKENS / SLICES);
+                for (int s = 0; s < slices; s++) {
+                    Blackhole.consumeCPU(STEP_TOKENS / slices);
                     kind.checkpoint();
                 }
                 device.request(channel);

@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.IterationParams;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -114,6 +115,10 @@ public class PriorityLatency {
     /** Low threads' plain computation between two checkpoints (µs, on an idle core); 0: no checkpoints. */
     @Param({"0", "100", "1000"})
     public int checkpointMicros;
+
+    /** The kernel's {@code monitorSlice}, µs (its default: 100; 0 leaves Linux's default slice). */
+    @Param({"100"})
+    public int monitorSliceUs;
 
     private int processors;
     private Kernel kernel;
@@ -253,7 +258,8 @@ public class PriorityLatency {
     }
 
     private void spaces(int p) {
-        kernel = Kernel.builder().processors(p).name("priority-latency").build();
+        kernel = Kernel.builder().processors(p).name("priority-latency")
+                .monitorSlice(Duration.ofNanos(monitorSliceUs * 1_000L)).build();
         highSpace = Scheduler.builder().kernel(kernel).name("high").priority(HIGH_PRIORITY).build();
         lowSpace = Scheduler.builder().kernel(kernel).name("low").priority(LOW_PRIORITY).build();
     }

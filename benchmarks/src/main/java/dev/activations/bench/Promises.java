@@ -98,6 +98,21 @@ public class Promises {
     public int monitorIntervalUs;
 
     /**
+     * The kernel's {@code monitorSlice}, µs (its default: 100; 0 leaves Linux's default slice):
+     * the OS slice the monitor asks for, so that its ticks preempt CPU-bound carriers.
+     */
+    @Param({"100"})
+    public int monitorSliceUs;
+
+    /**
+     * Checkpoints per ~20 ms compute step ({@link BlockingMix}: 20, one every ~1 ms). After an
+     * unannotated hand-off the revoked carrier runs its thread on to the next checkpoint beside
+     * the VP holders; more checkpoints shorten that run-on.
+     */
+    @Param({"20"})
+    public int slicesPerStep;
+
+    /**
      * Threads per processor ({@link BlockingMix}: 6, always more computation ready than
      * processors). With 1 a thread's processor has nothing else to run while it blocks, so the
      * hand-offs count as {@code notRun} and a returning thread finds its processor idle: its
@@ -164,7 +179,11 @@ public class Promises {
         stepSeconds = BlockingMix.calibrateStep();
         kind = (ActivationsKind) Kind.create(impl, 0, b -> b.pinCarriers(true)
                 .blockedAfter(Duration.ofNanos(blockedAfterUs * 1_000L))
-                .monitorInterval(Duration.ofNanos(monitorIntervalUs * 1_000L)));
+                .monitorInterval(Duration.ofNanos(monitorIntervalUs * 1_000L))
+                .monitorSlice(Duration.ofNanos(monitorSliceUs * 1_000L)));
+        if (slicesPerStep < 1 || slicesPerStep > 20_000) {
+            throw new IllegalArgumentException("slicesPerStep must be between 1 and 20000, was " + slicesPerStep);
+        }
         if (threadsPerProcessor < 1) {
             throw new IllegalArgumentException("threadsPerProcessor must be >= 1, was " + threadsPerProcessor);
         }
@@ -176,7 +195,8 @@ public class Promises {
         for (int i = 0; i < n; i++) {
             InputStream in = device.open(i);
             int channel = i;
-            workers.add(kind.start(() -> BlockingMix.work(kind, device, channel, in, bracket, () -> running, completed)));
+            workers.add(kind.start(() -> BlockingMix.work(kind, device, channel, in, bracket, () -> running, completed,
+                    slicesPerStep)));
         }
     }
 

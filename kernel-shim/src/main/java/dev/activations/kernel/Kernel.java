@@ -3,6 +3,8 @@ package dev.activations.kernel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -115,6 +117,12 @@ public final class Kernel implements AutoCloseable {
      * needed. Volatile for the reads outside the lock.
      */
     private volatile Thread monitorThread;
+    /** The EEVDF slice the monitor asks Linux for, ns (0: Linux's default); see {@link OsPriorities#requestSlice}. */
+    final long monitorSliceNanos;
+    /** What became of it: written once by the monitor when it starts, read by {@link #osPriorities()}. */
+    volatile String monitorSlice = "monitor slice: not set (no monitor yet)";
+    /** Counted down once the monitor has written {@link #monitorSlice}. */
+    final CountDownLatch monitorSliceSet = new CountDownLatch(1);
 
     final LongAdder processorAddedCount = new LongAdder();
     final LongAdder processorPreemptedCount = new LongAdder();
@@ -153,8 +161,10 @@ public final class Kernel implements AutoCloseable {
         this.planner = new Planner(this, monitorIntervalNanos);
         this.preemption = new Preemption(this);
         this.spares = new Spares(this);
+        this.monitorSliceNanos = b.monitorSlice.toNanos();
         if (blockingDetection || os.active()) {
             startMonitor();
+            awaitMonitorSlice();
         }
         KernelManagement.register(this);
         KernelEvents.kernelStarted(this);
@@ -167,6 +177,26 @@ public final class Kernel implements AutoCloseable {
         t.setDaemon(true);
         monitorThread = t;
         t.start();
+    }
+
+    /**
+     * Waits (a thread start, well under a millisecond; at most 1 s on a starved machine) for the
+     * monitor to say what became of its slice, so that {@link #osPriorities()} and the
+     * {@code KernelStarted} event report it.
+     */
+    private void awaitMonitorSlice() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                monitorSliceSet.await(1, TimeUnit.SECONDS);
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A builder with the defaults documented on each setter. */
@@ -291,10 +321,12 @@ public final class Kernel implements AutoCloseable {
      * 19 by level)"} when the carriers of lower-priority spaces run at higher OS nice values, so
      * that a higher space gets a processor at once whatever the lower one is doing (Linux, with
      * {@code --enable-native-access}), or {@code "cooperative (why)"} when a higher space waits
-     * for the lower holder's next safepoint.
+     * for the lower holder's next safepoint; then the monitor's OS slice: {@code "; monitor slice
+     * 100 µs"} when Linux gives it the short slice asked for ({@link Builder#monitorSlice}), else
+     * {@code "; monitor slice: Linux default (why)"}.
      */
     public String osPriorities() {
-        return os.describe();
+        return os.describe() + "; " + monitorSlice;
     }
 
     /** A consistent snapshot of the counters. */
@@ -696,6 +728,7 @@ public final class Kernel implements AutoCloseable {
         private int maxActivations = -1;
         private Duration blockedAfter = Duration.ofNanos(100_000);
         private Duration monitorInterval = Duration.ofNanos(100_000);
+        private Duration monitorSlice = Duration.ofNanos(OsPriorities.MIN_SLICE_NANOS);
         private Duration idleHysteresis = Duration.ofMillis(2);
         private Duration keepAlive = Duration.ofSeconds(30);
         private boolean blockingDetection = true;
@@ -754,6 +787,23 @@ public final class Kernel implements AutoCloseable {
          */
         public Builder monitorInterval(Duration d) {
             this.monitorInterval = positive("monitorInterval", d);
+            return this;
+        }
+
+        /**
+         * The OS time slice the monitor asks Linux for: 100 us to 100 ms, or zero to leave Linux's
+         * default (0.75 ms x (1 + log2 CPUs), at most 3 ms: 1.4 ms on 2 CPUs). Default 100 us. A shorter slice lets the monitor preempt a
+         * CPU-bound carrier when it wakes for a tick instead of waiting behind it, so blocked
+         * carriers are seen sooner on a busy machine. Linux 6.12 and later, unprivileged, through
+         * the FFM API ({@code --enable-native-access}); elsewhere it is not set, nothing is
+         * printed, and {@link Kernel#osPriorities()} says so.
+         */
+        public Builder monitorSlice(Duration d) {
+            if (d == null || d.isNegative() || (!d.isZero() && (d.toNanos() < OsPriorities.MIN_SLICE_NANOS
+                    || d.compareTo(Duration.ofNanos(OsPriorities.MAX_SLICE_NANOS)) > 0))) {
+                throw new IllegalArgumentException("monitorSlice must be zero (Linux's default) or between 100 us and 100 ms, was " + d);
+            }
+            this.monitorSlice = d;
             return this;
         }
 

@@ -9,7 +9,7 @@ import java.util.Locale;
 /**
  * The kernel shim's one door to native code: Linux C-library calls through the Foreign Function
  * and Memory API (no native code is built), for {@link CpuAffinity} ({@code pinCarriers}) and
- * {@link OsPriorities}. Stateless.
+ * {@link OsPriorities} (nice values, the monitor's slice). Stateless.
  *
  * <p>The FFM API's downcalls are "restricted": without {@code --enable-native-access} for this
  * module, JDK 25 prints a warning to stderr at the first one. {@link #unavailable()} therefore
@@ -38,15 +38,16 @@ final class Native {
     }
 
     /**
-     * A downcall handle for the C library's {@code name}. Call only after {@link #unavailable()}
+     * A downcall handle for the C library's {@code name} (with {@code options}, such as where a
+     * variadic function's variable arguments begin). Call only after {@link #unavailable()}
      * returned null.
      *
      * @throws UnsupportedOperationException if the C library has no such function
      */
-    static MethodHandle downcall(String name, FunctionDescriptor fd) {
+    static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... options) {
         Linker linker = Linker.nativeLinker();
         MemorySegment symbol = linker.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsupportedOperationException("the C library has no " + name));
-        return linker.downcallHandle(symbol, fd);
+        return linker.downcallHandle(symbol, fd, options);
     }
 }

@@ -50,6 +50,16 @@ class BuilderValidationTest {
         durationRejected("keepAlive", Kernel.Builder::keepAlive);
     }
 
+    @Test
+    void monitorSlice() {
+        rejected("monitorSlice", () -> Kernel.builder().monitorSlice(null));
+        rejected("monitorSlice", () -> Kernel.builder().monitorSlice(Duration.ofNanos(-1)));
+        rejected("monitorSlice", () -> Kernel.builder().monitorSlice(Duration.ofNanos(99_999)));
+        rejected("monitorSlice", () -> Kernel.builder().monitorSlice(Duration.ofMillis(100).plusNanos(1)));
+        Kernel.builder().monitorSlice(Duration.ZERO).monitorSlice(Duration.ofMillis(100))
+                .monitorSlice(Duration.ofNanos(100_000)); // the bounds themselves, and zero, are allowed
+    }
+
     private static void durationRejected(String parameter, BiFunction<Kernel.Builder, Duration, Kernel.Builder> setter) {
         rejected(parameter, () -> setter.apply(Kernel.builder(), Duration.ZERO));
         rejected(parameter, () -> setter.apply(Kernel.builder(), Duration.ofNanos(-1)));

@@ -10,7 +10,11 @@ import dev.activations.kernel.TestScheduler.Spin;
 import dev.activations.kernel.TestScheduler.Unblocked;
 import java.io.File;
 import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -241,6 +245,68 @@ class OsPrioritiesTest {
                 }
                 return null;
             }
+        }
+    }
+    /**
+     * The monitor runs with the short OS slice it asked for ({@code monitorSlice}, default 100 µs),
+     * and a carrier it starts does not inherit it (it asks with reset-on-fork): carriers with the
+     * monitor's slice would compete with it on equal terms and delay its ticks again.
+     */
+    @Test
+    void theMonitorHasAShortSliceAndTheCarriersItStartsDoNot() throws Exception {
+        try (Kernel k = Kernel.builder().name("slice").processors(1).blockingDetection(false).build()) {
+            assumeTrue(active(k) && k.osPriorities().endsWith("monitor slice 100 µs"),
+                    "no custom OS slices here: " + k.osPriorities());
+            int base = k.os.baseNice();
+            assumeTrue(base < OsPriorities.MAX_NICE, "the test raises a thread's nice value above " + base);
+            assertEquals(100_000, OsPriorities.sliceOf(tidOf("slice-monitor")), "the monitor's slice");
+
+            AtomicBoolean release = new AtomicBoolean();
+            Hog hog = new Hog(release);
+            TestScheduler s = new TestScheduler("s");
+            Supplier<String> state = () -> s.describe() + "\n" + k.stats();
+            s.submit(hog);
+            AddressSpace sp = s.attach(k, 5);
+            // a thread one nice value above the base cannot start a carrier at the base: the monitor does
+            AtomicBoolean raised = new AtomicBoolean();
+            Thread requester = Thread.ofPlatform().start(() -> {
+                raised.set(setOwnNice(base + 1));
+                sp.requestProcessors(1);
+            });
+            requester.join();
+            assertTrue(raised.get(), "the requester raised its own nice value");
+            try {
+                Await.until("the hog computes", () -> hog.niceSeen != ProcStat.UNKNOWN, state);
+                assertEquals(base, hog.niceSeen, "the carrier runs at the base nice value, so the monitor started it");
+                long slice = OsPriorities.sliceOf(hog.carrier.tid);
+                assertTrue(slice >= 0 && slice != 100_000, "the carrier's slice is Linux's default, was " + slice);
+            } finally {
+                release.set(true);
+            }
+        }
+    }
+
+    /** The Linux tid of this process's thread named {@code comm}. */
+    private static int tidOf(String comm) throws IOException {
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                if (Files.readString(t.resolve("comm"), StandardCharsets.US_ASCII).strip().equals(comm)) {
+                    return Integer.parseInt(t.getFileName().toString());
+                }
+            }
+        }
+        throw new AssertionError("no thread named " + comm);
+    }
+
+    /** Sets the calling thread's nice value (raising needs no privilege). */
+    private static boolean setOwnNice(int nice) {
+        try {
+            MethodHandle set = Native.downcall("setpriority", FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            return (int) set.invokeExact(0, 0, nice) == 0; // PRIO_PROCESS, 0: the calling thread on Linux
+        } catch (Throwable t) {
+            throw new AssertionError(t);
         }
     }
 }
