@@ -293,7 +293,8 @@ final class OsPriorities {
         }
     }
 
-    private boolean set(int tid, int nice) {
+    /** Sets thread {@code tid}'s nice value; false where the OS refuses (lowering without privilege). Only when active. */
+    boolean set(int tid, int nice) {
         try {
             return (int) setPriority.invokeExact(PRIO_PROCESS, tid, nice) == 0;
         } catch (RuntimeException | Error e) {

@@ -10,9 +10,6 @@ import dev.activations.kernel.TestScheduler.Spin;
 import dev.activations.kernel.TestScheduler.Unblocked;
 import java.io.File;
 import java.io.IOException;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -270,7 +267,7 @@ class OsPrioritiesTest {
             // a thread one nice value above the base cannot start a carrier at the base: the monitor does
             AtomicBoolean raised = new AtomicBoolean();
             Thread requester = Thread.ofPlatform().start(() -> {
-                raised.set(setOwnNice(base + 1));
+                raised.set(k.os.set(ProcStat.currentTid(), base + 1)); // raising needs no privilege
                 sp.requestProcessors(1);
             });
             requester.join();
@@ -296,17 +293,5 @@ class OsPrioritiesTest {
             }
         }
         throw new AssertionError("no thread named " + comm);
-    }
-
-    /** Sets the calling thread's nice value (raising needs no privilege). */
-    private static boolean setOwnNice(int nice) {
-        try {
-            MethodHandle set = Native.downcall("setpriority", FunctionDescriptor.of(
-                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            return (int) set.invokeExact(0, 0, nice) == 0; // PRIO_PROCESS, 0: the calling thread on Linux
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
     }
 }
