@@ -5,9 +5,11 @@ import static dev.activations.runtime.TestSupport.join;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.activations.kernel.HandOffStats;
 import dev.activations.kernel.Kernel;
+import dev.activations.kernel.LatencySnapshot;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.Test;
  * processor by an ordinary allocation, not timed as a hand-off).
  */
 class HandOffReturnTest extends RuntimeTestBase {
+    /** Attempts of a bracketed block before a false hand-off of the spinning blocker fails the test. */
+    private static final int ATTEMPTS = 3;
 
     @Override
     protected int processors() {
@@ -114,9 +118,36 @@ class HandOffReturnTest extends RuntimeTestBase {
 
     /**
      * A thread of either kind blocks bracketed until a second thread, which needs the only
-     * processor, releases it: one hand-off, one return.
+     * processor, releases it: one hand-off, one return, timed. The blocker spins on the only processor until the
+     * releaser is queued; a carrier that the JVM stalls there for longer than {@code blockedAfter}
+     * (a safepoint, a handshake) can be handed off as if it had blocked unbracketed (a false
+     * hand-off, docs/DESIGN.md §7), and the releaser then runs before the bracketed call. Such an
+     * attempt tests nothing here, so it is repeated, at most {@link #ATTEMPTS} times; the figures
+     * asserted are the last attempt's alone (differences of the kernel's cumulative stats).
      */
     private void blockBracketedThenReturn(Starter kind) throws Exception {
+        StringBuilder spoiled = new StringBuilder();
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            HandOffStats before = kernel.handOffStats();
+            long release = bracketedBlockAndReturn(kind);
+            HandOffStats h = kernel.handOffStats();
+            if (h.unbracketed().count() > before.unbracketed().count()) {
+                spoiled.append("\n  attempt ").append(attempt).append(": ").append(h);
+                continue;
+            }
+            LatencySnapshot bracketed = h.bracketed().minus(before.bracketed());
+            LatencySnapshot resumed = h.resumed().minus(before.resumed());
+            assertEquals(1, bracketed.count(), "one hand-off, timed to the releaser's dispatch: " + h);
+            assertEquals(1, resumed.count(), "one return, timed to the blocker's next dispatch: " + h);
+            assertTrue(atLeast(resumed.max()) <= release,
+                    "between the release and the blocker running again (" + release + " ns): " + h);
+            return;
+        }
+        fail("every attempt's spinning blocker was handed off unbracketed before its call:" + spoiled);
+    }
+
+    /** Runs one attempt; returns the time from the release to the blocker running again, ns. */
+    private long bracketedBlockAndReturn(Starter kind) throws Exception {
         CountDownLatch latch = new CountDownLatch(1);
         AtomicBoolean running = new AtomicBoolean();
         AtomicBoolean releaserQueued = new AtomicBoolean();
@@ -145,12 +176,7 @@ class HandOffReturnTest extends RuntimeTestBase {
         releaser.join();
         blocker.join();
         assertNull(failure.get());
-        HandOffStats h = kernel.handOffStats();
-        assertEquals(1, h.bracketed().count(), "one hand-off, timed to the releaser's dispatch: " + h);
-        assertEquals(1, h.resumed().count(), "one return, timed to the blocker's next dispatch: " + h);
-        assertTrue(atLeast(h.resumed().max()) <= ranAgain.get() - beforeRelease.get(),
-                "between the release and the blocker running again (" + (ranAgain.get() - beforeRelease.get())
-                        + " ns): " + h);
+        return ranAgain.get() - beforeRelease.get();
     }
 
     /** The least a duration read back as {@code readBack} can have been: {@code LatencySnapshot} reads back at most 1 % high. */
