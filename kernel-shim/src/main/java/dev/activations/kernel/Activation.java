@@ -104,8 +104,21 @@ public final class Activation extends Thread {
     /** User thread inside the current bracketed call. */
     volatile Object kernelThread;
 
+    /**
+     * True while this carrier, in {@code enterKernel} with its user thread mounted, waits for the
+     * kernel lock or starts a standby ({@link Spares#standBy}): kernel work, not a user sleep, so
+     * the monitor does not suspect it. Written by this carrier only, around that slow path.
+     */
+    volatile boolean armingStandby;
+
     // --- owned by the kernel lock ---
     VirtualProcessor processor;
+    /**
+     * How many times this activation has been made a VP's holder. Incremented under the lock
+     * before the volatile write of {@code vp.holder}, so the monitor, which reads the holder
+     * first, sees the count of the tenure it samples (or a later one).
+     */
+    int tenures;
     AddressSpace space;
     /**
      * Next upcall to run; set under the lock ({@link #assign}), taken by this carrier with
@@ -126,6 +139,8 @@ public final class Activation extends Thread {
     VirtualProcessor watching;
 
     // --- owned by the monitor thread ---
+    /** The tenure ({@link #tenures}) the monitor's CPU baseline belongs to. */
+    int sampledTenure;
     long sampledDispatches = -1;
     long sampledCpu = -1;
     long sampledAt;

@@ -18,17 +18,23 @@ import java.util.concurrent.locks.LockSupport;
  * {@code ThreadMXBean} call, ~0.5 µs). A carrier that ran for at least half the time since the
  * last tick is computing: not suspect. Otherwise it asks whether the carrier sleeps (Java
  * {@code Thread.State} BLOCKED/WAITING/TIMED_WAITING, or, for calls the JVM reports as RUNNABLE
- * such as a native read, Linux {@code /proc} state S or D, ~2.5 µs through an open file); a
+ * such as a native read, Linux {@code /proc} state S or D, ~2.5 µs through an open file, unless
+ * the call it sleeps in is {@code futex}: the JVM's own waits, see {@link ProcStat.Reader}); a
  * carrier off its CPU but runnable is only waiting for the OS, not blocked. A sleeping carrier is
  * <em>suspected</em> from {@code now - offCpu}, the estimated start of its sleep: the monitor
  * arms the VP's standby ({@link Spares#arm}) and ticks again at {@code suspectSince +
  * blockedAfter}. If by then it has not run (CPU time grew by under a tenth of the time, no new
  * dispatch) and still sleeps, the VP is handed off, to the standby. Any sign of life clears the
- * suspicion. A carrier seen in a bracketed call or without its VP loses its baseline, so the
- * first tick after it is RUNNING again only takes a new one. (A baseline that spans a bracketed
- * call makes a short wait just after it, on a lock or at a safepoint, read as a sleep begun
- * before the call, handed off at once; the likely cause of one forbidden sample in 10 M of the
- * jcstress test {@code UserThread_RevokedInCriticalSection}.) So at the fast cadence a block is
+ * suspicion. A carrier seen in a bracketed call, or arming its standby in {@code enterKernel}
+ * (the kernel lock, perhaps a {@code Thread.start}: kernel work, however long), or without its
+ * VP loses its baseline, and so does one that holds a VP again since the baseline was taken (a
+ * new tenure, {@link Activation#tenures}): the first tick after that only takes a new one. (A
+ * baseline that spans a bracketed call or a spell without a VP makes a short wait just after
+ * it, on a lock or at a safepoint, read as a sleep begun before, handed off at once; the likely
+ * cause of one forbidden sample in 10 M of the jcstress test
+ * {@code UserThread_RevokedInCriticalSection}. A carrier suspected while it started its standby
+ * was handed off just before its bracketed call: the flaky CI failures of
+ * {@code BracketedBlockingTest} and {@code JfrEventsTest}.) So at the fast cadence a block is
  * handed off between {@code blockedAfter} and {@code blockedAfter + monitorInterval} after it
  * began (plus the monitor's own wake-up), and a block shorter than {@code blockedAfter} costs at
  * most an armed standby.
@@ -75,7 +81,7 @@ import java.util.concurrent.locks.LockSupport;
  * JDK's own {@code Blocker} brackets around file I/O (they act only when the carrier is a
  * {@code jdk.internal.misc.CarrierThread}, a {@code ForkJoinWorkerThread} of the JDK's pool).
  *
- * <p>Owns: the {@code sampledDispatches}/{@code sampledCpu}/{@code sampledAt}/
+ * <p>Owns: the {@code sampledTenure}/{@code sampledDispatches}/{@code sampledCpu}/{@code sampledAt}/
  * {@code suspectSince}/{@code progressSeenAt} fields of every activation, its own cadence fields, and the
  * {@code suspected} flag of every VP (no other thread writes them; {@link ProcessorActivity} and
  * standbys read them racily).
@@ -192,11 +198,11 @@ final class Monitor implements Runnable {
                 continue;
             }
             int state = h.state();
-            if (state != Activation.RUNNING) {
+            if (state != Activation.RUNNING || h.armingStandby) {
                 clear(h, vp, now);
-                // No baseline across a bracketed call or a spell without the VP: at the first tick
-                // after it, that time would read as an unbracketed sleep begun before it, and any
-                // short wait then (a lock, a safepoint) would be handed off at once.
+                // No baseline across a bracketed call, or kernel work in enterKernel: at the first
+                // tick after it, that time would read as an unbracketed sleep begun before it, and
+                // any short wait then (a lock, a safepoint) would be handed off at once.
                 h.sampledCpu = -1;
                 if (state == Activation.IN_KERNEL && vp.standby == null) {
                     // no standby could be armed: the monitor hands off itself
@@ -208,6 +214,13 @@ final class Monitor implements Runnable {
                     }
                 }
                 continue;
+            }
+            int tenure = h.tenures; // racy but ordered after the holder read: see Activation.tenures
+            if (tenure != h.sampledTenure) {
+                // a new tenure: the baseline is from before this activation last lost a VP, and
+                // the spell without one would read as a sleep (handed off at the first short wait)
+                h.sampledTenure = tenure;
+                h.sampledCpu = -1;
             }
             Object mounted = h.sampleMounted();
             long dispatches = h.sampleDispatches();

@@ -231,6 +231,7 @@ final class Planner {
     Assignment bind(Activation a, VirtualProcessor vp, AddressSpace s) {
         assert Thread.holdsLock(k.lock);
         assert vp.holder == null && a.processor == null : vp + " " + a;
+        a.tenures++; // before the holder: see Activation.tenures
         vp.holder = a;
         vp.owner = s;
         Activation standby = vp.standby;

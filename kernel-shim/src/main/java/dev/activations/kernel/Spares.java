@@ -338,6 +338,7 @@ final class Spares {
             k.standbyHandOffCount.increment();
         }
         k.handOffs.handedOff(h, b, expected == Activation.IN_KERNEL, now);
+        b.tenures++; // before the holder: see Activation.tenures
         vp.holder = b;
         b.processor = vp;
         b.space = s;
@@ -374,8 +375,13 @@ final class Spares {
         if (vp == null || vp.standby != null) {
             return;
         }
-        synchronized (k.lock) {
-            arm(vp, h);
+        h.armingStandby = true; // the lock and a Thread.start may take a while: not a user sleep
+        try {
+            synchronized (k.lock) {
+                arm(vp, h);
+            }
+        } finally {
+            h.armingStandby = false;
         }
     }
 

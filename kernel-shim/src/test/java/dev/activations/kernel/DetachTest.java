@@ -42,6 +42,9 @@ class DetachTest {
 
                 sa.close();
                 Await.until("b gets both processors", () -> sb.processorsHeld() == 2 && sa.processorsHeld() == 0, state);
+                // a preempted carrier gives its VP back under the kernel lock and runs its
+                // processorPreempted upcall after that: b may hold the VP first
+                Await.until("a's two processorPreempted upcalls", () -> a.count(Preempted.class) >= 2, state);
                 List<Preempted> taken = a.events(Preempted.class);
                 assertEquals(2, taken.size(), state.get());
                 assertTrue(taken.stream().allMatch(p -> aWork.contains(p.stopped())), state.get());
