@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.activations.kernel.TestScheduler.Blocked;
+import dev.activations.kernel.TestScheduler.Blocker;
 import dev.activations.kernel.TestScheduler.Spin;
-import dev.activations.kernel.TestScheduler.Work;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -23,66 +24,14 @@ import org.junit.jupiter.api.Test;
  */
 class MonitorBaselineTest {
 
-    /** Sleeps unbracketed until the test releases it; stops if its VP was handed off meanwhile; then finishes. */
-    static final class LongSleep implements Work {
-        final String name;
-        final CountDownLatch release = new CountDownLatch(1);
-        volatile Activation carrier;
-        private int runs;
-
-        LongSleep(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public boolean run() {
-            Activation a = Activation.current();
-            if (++runs > 1) {
-                return true;
+    /** An item that sleeps unbracketed until {@code release} opens (then stops if it was handed off meanwhile). */
+    private static Blocker longSleep(String name, CountDownLatch release) {
+        return new Blocker(name, (a, self) -> {
+            if (!release.await(Await.TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new TimeoutException("the test never released " + name);
             }
-            carrier = a;
-            try {
-                if (!release.await(Await.TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the test never released " + name);
-                }
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            return a.signal() == 0;
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    /** One short unbracketed sleep, far below {@code blockedAfter}; stops if its VP was handed off meanwhile. */
-    static final class ShortSleep implements Work {
-        volatile Activation carrier;
-        volatile boolean slept;
-        private int runs;
-
-        @Override
-        public boolean run() {
-            Activation a = Activation.current();
-            if (++runs > 1) {
-                return true;
-            }
-            carrier = a;
-            try {
-                Thread.sleep(SHORT.toMillis());
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            slept = true;
-            return a.signal() == 0;
-        }
-
-        @Override
-        public String toString() {
-            return "short";
-        }
+            return true;
+        });
     }
 
     static final Duration SHORT = Duration.ofMillis(5);
@@ -92,9 +41,14 @@ class MonitorBaselineTest {
 
     @Test
     void aCarrierBackOnAProcessorIsJudgedFromANewSample() throws InterruptedException {
-        LongSleep first = new LongSleep("first");
-        LongSleep second = new LongSleep("second");
-        ShortSleep brief = new ShortSleep();
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        CountDownLatch releaseSecond = new CountDownLatch(1);
+        Blocker first = longSleep("first", releaseFirst);
+        Blocker second = longSleep("second", releaseSecond);
+        Blocker brief = new Blocker("short", (a, self) -> { // one unbracketed sleep, far below blockedAfter
+            Thread.sleep(SHORT.toMillis());
+            return true;
+        });
         TestScheduler s = new TestScheduler("s");
         // a CPU-bound space on the other VP keeps the monitor ticking (an idle kernel forgets every sample)
         Spin busy = new Spin("busy");
@@ -112,15 +66,15 @@ class MonitorBaselineTest {
                 // the first carrier is handed off, sampled for the last time, and stays without a VP
                 Await.until("the first long sleep is handed off", () -> s.blockedFor(first) != null, state);
                 Thread.sleep(WITHOUT_VP.toMillis());
-                first.release.countDown();
+                releaseFirst.countDown();
                 Await.until("the first sleeper finishes", () -> s.finished.contains(first), state);
 
                 // the next hand-off goes to a spare, perhaps the first carrier, which then runs the short sleep
                 s.submit(second, brief);
                 s.space().requestProcessors(1);
                 Await.until("the second long sleep is handed off", () -> s.blockedFor(second) != null, state);
-                Await.until("the short sleep is over", () -> brief.slept, state);
-                second.release.countDown();
+                Await.until("the short sleep is over", () -> brief.callReturned, state);
+                releaseSecond.countDown();
                 Await.until("everything finishes", () -> s.finished.containsAll(List.of(first, second, brief)), state);
                 Await.until("every hand-off unblocked", s::handOffsPaired, state);
 
@@ -129,8 +83,8 @@ class MonitorBaselineTest {
                 assertEquals(2, s.count(Blocked.class), "only the long sleeps are handed off: " + state.get());
                 assertTrue(s.failures.isEmpty(), state.get());
             } finally {
-                first.release.countDown();
-                second.release.countDown();
+                releaseFirst.countDown();
+                releaseSecond.countDown();
                 busy.finish();
             }
         }

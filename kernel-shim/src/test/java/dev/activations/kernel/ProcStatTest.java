@@ -29,34 +29,44 @@ class ProcStatTest {
         assumeTrue(ProcStat.FUTEX >= 0, "futex number unknown on " + System.getProperty("os.arch"));
     }
 
-    /** Starts {@code body} on a platform thread and returns a reader of it once it runs. */
-    private static ProcStat.Reader readerOf(Thread t, CompletableFuture<Integer> tid) throws Exception {
-        t.setDaemon(true);
-        t.start();
-        ProcStat.Reader r = ProcStat.Reader.open(tid.get());
-        assertNotNull(r, "a reader of tid " + tid.get());
-        return r;
+    /** A daemon platform thread running {@code body}, and a reader of it (close it first). */
+    private record Watched(Thread thread, ProcStat.Reader reader) implements AutoCloseable {
+        static Watched start(String name, Runnable body) throws Exception {
+            CompletableFuture<Integer> tid = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                tid.complete(ProcStat.currentTid());
+                body.run();
+            }, name);
+            t.setDaemon(true);
+            t.start();
+            ProcStat.Reader r = ProcStat.Reader.open(tid.get());
+            assertNotNull(r, "a reader of tid " + tid.get());
+            return new Watched(t, r);
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+        }
     }
 
     @Test
     void aThreadReadingAnEmptyPipeIsAsleep() throws Exception {
         assumeProcSyscall();
         Pipe pipe = Pipe.open();
-        CompletableFuture<Integer> tid = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            tid.complete(ProcStat.currentTid());
+        Watched w = Watched.start("pipe-reader", () -> {
             try {
                 pipe.source().read(ByteBuffer.allocate(1)); // blocks in read(2) until the test writes
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-        }, "pipe-reader");
-        try (ProcStat.Reader r = readerOf(t, tid)) {
-            Await.until("the reader asleep in read(2)", r::sleeping, () -> t + " " + t.getState());
-            assertFalse(r.inFutex(), "read(2) is not futex");
+        });
+        try (w) {
+            Await.until("the reader asleep in read(2)", w.reader()::sleeping, () -> w.thread() + " " + w.thread().getState());
+            assertFalse(w.reader().inFutex(), "read(2) is not futex");
         } finally {
             pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
-            t.join();
+            w.thread().join();
             pipe.sink().close();
             pipe.source().close();
         }
@@ -66,14 +76,14 @@ class ProcStatTest {
     void aThreadWaitingInFutexIsNotTakenAsAsleep() throws Exception {
         assumeProcSyscall();
         AtomicBoolean go = new AtomicBoolean();
-        CompletableFuture<Integer> tid = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            tid.complete(ProcStat.currentTid());
+        Watched w = Watched.start("parked", () -> {
             while (!go.get()) {
                 LockSupport.park(); // HotSpot's Parker: a futex wait
             }
-        }, "parked");
-        try (ProcStat.Reader r = readerOf(t, tid)) {
+        });
+        Thread t = w.thread();
+        ProcStat.Reader r = w.reader();
+        try (w) {
             Await.until("the thread parked", () -> t.getState() == Thread.State.WAITING, t::toString);
             Await.until("the thread in futex", () -> {
                 try {
@@ -94,16 +104,16 @@ class ProcStatTest {
     void aComputingThreadIsNotAsleep() throws Exception {
         assumeProcSyscall();
         AtomicBoolean stop = new AtomicBoolean();
-        CompletableFuture<Integer> tid = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            tid.complete(ProcStat.currentTid());
+        Watched w = Watched.start("computing", () -> {
             long x = 0;
             while (!stop.get()) {
                 x += System.nanoTime() & 1;
             }
             assertTrue(x >= 0);
-        }, "computing");
-        try (ProcStat.Reader r = readerOf(t, tid)) {
+        });
+        Thread t = w.thread();
+        ProcStat.Reader r = w.reader();
+        try (w) {
             for (int i = 0; i < 100; i++) {
                 assertFalse(r.sleeping(), "read " + i + " of a thread that never sleeps"); // at a safepoint: in futex
             }
