@@ -10,8 +10,10 @@
 #                 ROUNDS=4 TAG=checkpoints BENCH='Promises -p impl=activations -p blocking=unbracketed' \
 #                 PARAM=slicesPerStep VALUES='20 200' METRICS='handOffP99Us transitP99Us' bash benchmarks/results.sh alternate
 #                 (per fork, the mean of its iterations; then per configuration the mean and range of the forks)
-#   compare: the switch benchmarks
-#           against an older commit, BASE=<commit> bash benchmarks/results.sh compare
+#   compare       this tree against an older commit, jars alternating: BASE=<commit> bash benchmarks/results.sh compare
+#                 (the switch benchmarks), or any benchmark's figures, e.g. BASE=e72bb89 ROUNDS=4 \
+#                 BENCH='Promises -p impl=activations -p blocking=unbracketed' METRICS='primary handOffP99Us' \
+#                 bash benchmarks/results.sh compare
 # Run it on a quiet machine (nothing else running; `uptime` before and after), one section at a time
 # if the machine is shared. Each section writes benchmarks/target/results/SECTION.json (JMH's
 # results) and SECTION.txt (what was printed). The benchmarks jar is built first if it is missing;
@@ -30,6 +32,23 @@ jmh() {
     local name=$1
     shift
     "$JAVA" -jar "$JAR" "$@" -rf json -rff "$OUT/$name.json" 2>&1 | tee "$OUT/$name.txt"
+}
+
+# figure FILE METRIC: " PARAMS... METRIC SCORE" for each result of METRIC in a JMH text output
+# ("primary": the benchmark's own score). Result lines: "Bench.method[:metric] PARAMS MODE CNT SCORE ..."
+figure() {
+    local pattern="^[A-Za-z]+\.[A-Za-z]+:$2 "
+    [ "$2" = primary ] && pattern="^[A-Za-z]+\.[A-Za-z]+ "
+    { grep -E "$pattern" "$1" || true; } | awk -v m="$2" '{ c = ""
+        for (i = 2; i <= NF && $i !~ /^(thrpt|avgt|sample|ss)$/; i++) c = c " " $i
+        print c " " m " " $(i + 2) }'
+}
+
+# summarize FILE: for lines "round R: KEY... VALUE", the mean and range of VALUE per KEY
+summarize() {
+    awk '/^round / { v = $NF; k = ""; for (i = 3; i < NF; i++) k = k (i > 3 ? " " : "") $i
+           s[k] += v; n[k]++; if (!(k in lo) || v < lo[k]) lo[k] = v; if (v > hi[k]) hi[k] = v }
+         END { for (k in s) printf "%s: mean %.4g (forks %.4g-%.4g, %d)\n", k, s[k] / n[k], lo[k], hi[k], n[k] }' "$1" | sort
 }
 
 section() {
@@ -106,19 +125,12 @@ section() {
                     # shellcheck disable=SC2086 # BENCH is a benchmark and its options
                     jmh "$tag-$round-$value" $bench -p "$param=$value" -f 1 >/dev/null
                     for metric in $metrics; do
-                        # "Bench.method:metric (params...) MODE CNT SCORE [± ERROR] UNITS": params and score
-                        grep -E "^[A-Za-z]+\.[A-Za-z]+:$metric " "$OUT/$tag-$round-$value.txt" \
-                            | awk -v r="$round" -v m="$metric" '{ c = ""
-                                  for (i = 2; i <= NF && $i !~ /^(thrpt|avgt|sample|ss)$/; i++) c = c " " $i
-                                  print "round " r ":" c " " m " " $(i + 2) }'
+                        figure "$OUT/$tag-$round-$value.txt" "$metric" | sed "s/^/round $round:/"
                     done
                 done
             done | tee "$OUT/$tag.txt"
             # per configuration and figure: mean of the forks and their range
-            awk '/^round / { v = $NF; k = ""; for (i = 3; i < NF; i++) k = k (i > 3 ? " " : "") $i
-                   s[k] += v; n[k]++; if (!(k in lo) || v < lo[k]) lo[k] = v; if (v > hi[k]) hi[k] = v }
-                 END { for (k in s) printf "%s: mean %.4g (forks %.4g-%.4g, %d)\n", k, s[k] / n[k], lo[k], hi[k], n[k] }' \
-                "$OUT/$tag.txt" | sort | tee -a "$OUT/$tag.txt"
+            summarize "$OUT/$tag.txt" | tee -a "$OUT/$tag.txt"
             # the configuration's columns: JMH's parameters, alphabetical
             grep -h -m1 '^Benchmark' "$OUT/$tag-1-${values%% *}.txt" | tr -s ' ' | sed 's/^/columns: /' | tee -a "$OUT/$tag.txt" ;;
         table5) # two N-body applications at once, idle and busy machine
@@ -130,14 +142,34 @@ section() {
             { "$JAVA" $FLAGS -cp "$JAR" dev.activations.bench.MultiprogrammingAccount activations 40
               "$JAVA" $FLAGS -cp "$JAR" dev.activations.bench.MultiprogrammingAccount activations 40 --background
             } 2>&1 | tee "$OUT/account.txt" ;;
-        compare) # the switch benchmarks of this tree against BASE (a commit; default 350852d, before the
-                 # real-time kernel), alternating jars twice so that drift hits both alike
-            local base=${BASE:-350852d} dir=benchmarks/target/base
+        compare) # this tree against BASE (a commit; default 350852d, before the real-time kernel),
+                 # alternating jars so that drift hits both alike: the switch benchmarks twice; or, with
+                 # BENCH and METRICS set (as for alternate), ROUNDS (4) forks of BENCH with each jar,
+                 # the figures per fork and per jar the mean and range
+            local base=${BASE:-350852d} dir=benchmarks/target/base round jar label metric
             rm -rf "$dir"
             git worktree prune
             git worktree add --detach "$dir" "$base" >/dev/null
             (cd "$dir" && mvn -q -B -DskipTests package -pl benchmarks -am)
             : > "$OUT/compare.txt"
+            if [ -n "${BENCH:-}" ]; then
+                local metrics=${METRICS:?METRICS: the figures to report (primary: the score)}
+                for round in $(seq "${ROUNDS:-4}"); do
+                    for jar in "$dir/$JAR" "$JAR"; do
+                        label=HEAD
+                        [ "$jar" = "$JAR" ] || label=$base
+                        # shellcheck disable=SC2086 # BENCH is a benchmark and its options
+                        "$JAVA" -jar "$jar" $BENCH -f 1 -rf json -rff "$OUT/compare-$round-$label.json" \
+                            > "$OUT/compare-$round-$label.txt" 2>&1
+                        for metric in $metrics; do
+                            figure "$OUT/compare-$round-$label.txt" "$metric" | sed "s/^/round $round: $label/"
+                        done
+                    done
+                done | tee "$OUT/compare.txt"
+                summarize "$OUT/compare.txt" | tee -a "$OUT/compare.txt"
+                git worktree remove --force "$dir"
+                return
+            fi
             for round in 1 2; do
                 for jar in "$dir/$JAR" "$JAR"; do
                     local label=HEAD
