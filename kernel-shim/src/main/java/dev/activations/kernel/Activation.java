@@ -126,7 +126,7 @@ public final class Activation extends Thread {
      * taken may be given its hand-off at the same moment, and neither may be lost).
      */
     volatile Assignment assignment;
-    /** {@code Thread.start} was called or left to the monitor. Under the lock. */
+    /** Its start was asked for: by the asking thread after the lock, or by the monitor ({@code Spares.start}). Under the lock. */
     boolean startRequested;
     /** Outcome of a linger: 0 waiting, 1 keep the VP, 2 VP taken. Set under the lock. */
     volatile int lingerOutcome;
@@ -352,6 +352,13 @@ public final class Activation extends Thread {
             case DISPLACED -> "DISPLACED";
             default -> "?" + s;
         };
+    }
+
+    /** Never under the kernel lock: see {@code Spares} (thread starts after the lock). */
+    @Override
+    public void start() {
+        assert !Thread.holdsLock(kernel.lock) : "carrier " + getName() + " started under the kernel lock";
+        super.start();
     }
 
     @Override

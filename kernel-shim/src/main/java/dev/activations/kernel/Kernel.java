@@ -387,6 +387,7 @@ public final class Kernel implements AutoCloseable {
             attached = new ArrayList<>(planner.spaces);
         }
         KernelManagement.unregister(this);
+        boolean allStarted = spares.awaitDeferredStarts(); // carriers asked for before closed was set: start, see closed, retire
         Thread monitor = monitorThread; // no new one starts once closed is set
         if (monitor != null) {
             LockSupport.unpark(monitor);
@@ -404,6 +405,9 @@ public final class Kernel implements AutoCloseable {
         }
         deadline = System.nanoTime() + 8_000_000_000L;
         List<String> stuck = new ArrayList<>();
+        if (!allStarted) {
+            stuck.add("a carrier asked for before close that its thread did not start (a kernel bug)");
+        }
         for (Activation a : toJoin) {
             joinQuietly(a, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
             if (a.isAlive()) {
@@ -435,10 +439,15 @@ public final class Kernel implements AutoCloseable {
         synchronized (lock) {
             planner.requestProcessors(s, n);
         }
+        spares.startDeferred();
     }
 
     boolean processorIdle(AddressSpace s, VirtualProcessor vp) {
-        return planner.processorIdle(s, vp, Activation.current());
+        try {
+            return planner.processorIdle(s, vp, Activation.current());
+        } finally {
+            spares.startDeferred(); // it asks for carriers only on its way out, never before lingering
+        }
     }
 
     void preemptOwn(AddressSpace s, VirtualProcessor vp) {
@@ -451,6 +460,7 @@ public final class Kernel implements AutoCloseable {
         synchronized (lock) {
             planner.detach(s);
         }
+        spares.startDeferred();
     }
 
     int heldBy(AddressSpace s) {
@@ -599,6 +609,7 @@ public final class Kernel implements AutoCloseable {
                 next = planner.rebalance(a);
             }
         }
+        spares.startDeferred();
         if (preemptedSpace != null) {
             processorPreemptedCount.increment();
             preemptedSpace.preempted.increment();
@@ -626,6 +637,7 @@ public final class Kernel implements AutoCloseable {
                 a.setState(Activation.SPARE);
                 next = planner.rebalance(a);
             }
+            spares.startDeferred();
         }
         return next;
     }
@@ -638,6 +650,7 @@ public final class Kernel implements AutoCloseable {
         synchronized (lock) {
             spares.handOff(a, vp, expected, thread, null);
         }
+        spares.startDeferred();
     }
 
     // ------------------------------------------------------------------ monitor

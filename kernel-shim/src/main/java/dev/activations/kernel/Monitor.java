@@ -185,6 +185,7 @@ final class Monitor implements Runnable {
                 lastSlice = now;
                 if (kernel.planner.slicing) {
                     kernel.planner.sliceTick();
+                    kernel.spares.startDeferred();
                 }
             }
         }
@@ -265,6 +266,7 @@ final class Monitor implements Runnable {
                     synchronized (kernel.lock) {
                         kernel.spares.arm(vp, h); // a spare is there when the decision comes
                     }
+                    kernel.spares.startDeferred();
                 }
             }
             long deadline = h.suspectSince + blockedAfterNanos;

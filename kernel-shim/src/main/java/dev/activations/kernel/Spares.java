@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -28,6 +29,18 @@ import java.util.concurrent.locks.LockSupport;
  * under the lock with each addition, before it unparks the monitor, and which the monitor clears
  * under the lock when it takes them: it takes the lock only then. With OS priorities off every
  * carrier is at the base value: one pool.
+ *
+ * <h2>Thread starts after the lock</h2>
+ * {@code Thread.start} takes 50-100 µs, more on a busy machine. Under the kernel lock it made
+ * every other carrier's downcall wait for it, a wait the monitor can read as a block. So
+ * {@link #start} only records a new carrier in the asking thread's own list ({@code deferred},
+ * a thread-local) and counts it in {@code unstarted}; the asking thread starts it in
+ * {@link #startDeferred} right after it releases the lock. Every block that may reach
+ * {@link #start} is followed by that call (the downcalls in {@link Kernel}, the monitor's tick,
+ * {@link #standBy}). Until it starts, the new carrier already holds its VP and assignment (it
+ * runs them when it starts: {@code assign} and {@code unpark} on it in the meantime are
+ * harmless), and {@link Kernel#close} waits for {@code unstarted} to reach zero before it joins
+ * the carriers, so that none starts after close returned.
  *
  * <h2>Hand-off ({@link #handOff})</h2>
  * A holder found blocked (IN_KERNEL for {@code blockedAfter}, or RUNNING and asleep for as long:
@@ -76,6 +89,10 @@ final class Spares {
      * lock), so that the monitor's check at every tick reads this instead of taking the lock.
      */
     private volatile boolean startsWaiting;
+    /** New carriers the thread that asked for them starts once it released the lock ({@link #startDeferred}). */
+    private final ThreadLocal<ArrayList<Activation>> deferred = ThreadLocal.withInitial(ArrayList::new);
+    /** Carriers in some thread's {@code deferred} list: added under the lock, taken after it. */
+    private final AtomicInteger unstarted = new AtomicInteger();
     /** lock */
     private int serial;
     /** lock */
@@ -149,8 +166,9 @@ final class Spares {
     }
 
     /**
-     * Gives {@code b} its next assignment: wakes it if it is parked, starts it if new. A new
-     * carrier that must run below the caller's nice value is started by the monitor instead.
+     * Gives {@code b} its next assignment: wakes it if it is parked; if new, the caller starts it
+     * after the lock ({@link #startDeferred}), or the monitor does when it must run below the
+     * caller's nice value.
      */
     void start(Activation b, Assignment as) {
         if (b.startRequested) {
@@ -166,7 +184,53 @@ final class Spares {
             k.monitorNeeded();
             return;
         }
-        b.start();
+        deferred.get().add(b);
+        unstarted.incrementAndGet();
+    }
+
+    /**
+     * Starts the carriers the calling thread asked for under the lock ({@link #start}). Called
+     * without the lock after every block that may have asked; one volatile read when none waits.
+     * A start that fails (no native thread) is thrown after the others started.
+     */
+    void startDeferred() {
+        if (unstarted.get() == 0) {
+            return;
+        }
+        assert !Thread.holdsLock(k.lock);
+        ArrayList<Activation> mine = deferred.get();
+        RuntimeException failed = null;
+        for (int i = 0; i < mine.size(); i++) {
+            try {
+                mine.get(i).start();
+            } catch (RuntimeException | OutOfMemoryError e) {
+                if (failed == null) {
+                    failed = new IllegalStateException("could not start carrier " + mine.get(i).getName() + ": " + e, e);
+                }
+            } finally {
+                unstarted.decrementAndGet();
+            }
+        }
+        mine.clear();
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /**
+     * {@link Kernel#close}, after setting {@code closed} (no carrier is asked for after that):
+     * waits until the carriers asked for before have started, so that joining them is enough.
+     * Their threads start them right after the lock; false if some did not within 2 s.
+     */
+    boolean awaitDeferredStarts() {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (unstarted.get() != 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.yield();
+        }
+        return true;
     }
 
     /** The calling thread's OS nice value. Only with OS priorities. */
@@ -380,6 +444,7 @@ final class Spares {
             synchronized (k.lock) {
                 arm(vp, h);
             }
+            startDeferred();
         } finally {
             h.armingStandby = false;
         }

@@ -85,7 +85,12 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     final AtomicInteger idleWorkers = new AtomicInteger();
     private final AtomicBoolean requestOutstanding = new AtomicBoolean();
     private final LiveSet<UserThread> live = new LiveSet<>();
-    private volatile TimerService timers;
+    /**
+     * Started with the scheduler, not at the first timed park: a lazy start ran
+     * {@code Thread.start} on a carrier inside a user thread's park, a wait of ~100 µs that
+     * the kernel's monitor read as a block and handed off. Idle, it parks without a deadline.
+     */
+    private final TimerService timers;
     /** Runs Java threads still alive after close ({@link #orphan}); made at the first orphan. */
     private volatile ExecutorService orphans;
     private volatile boolean closing;
@@ -104,6 +109,12 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         this.queues = policy.create(this, b.seed);
         this.javaThreads = new JavaThreads(this, queues);
         this.space = kernel.attach(name, b.allocation, this);
+        try {
+            this.timers = new TimerService(name + "-timer");
+        } catch (RuntimeException | Error e) { // no thread could be started: leave no space attached
+            space.close();
+            throw e;
+        }
         SchedulerManagement.register(this);
     }
 
@@ -272,10 +283,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         closing = true;
         SchedulerManagement.unregister(this);
         space.close();
-        TimerService ts = timers;
-        if (ts != null) {
-            ts.stop();
-        }
+        timers.stop();
         for (UserThread t : threads()) {
             t.termination.fail(new IllegalStateException(reason + " before user thread " + t.name() + " finished"));
         }
@@ -594,17 +602,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     }
 
     TimerService timers() {
-        TimerService ts = timers;
-        if (ts == null) {
-            synchronized (registryLock) {
-                ts = timers;
-                if (ts == null) {
-                    ts = new TimerService(name + "-timer");
-                    timers = ts;
-                }
-            }
-        }
-        return ts;
+        return timers;
     }
 
     Thread.UncaughtExceptionHandler uncaughtHandler() {

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  *   <li>thousands of threads unparked while they are still on their way to park;</li>
  *   <li>ping-pong correctness: two user threads alternate strictly for many rounds on one
  *       and on two processors, each seeing exactly the value the other left;</li>
- *   <li>a timed park returns without an unpark; an interrupt ends a park and keeps the flag.</li>
+ *   <li>a timed park returns without an unpark, and starts no thread (the timer thread runs from the
+ *       scheduler's construction); an interrupt ends a park and keeps the flag.</li>
  * </ul>
  * A lost wake-up shows as a hang, caught by the join guard with the parked stack; a thread
  * run twice shows as a failed upcall (checked after every test) or a corrupted count.
@@ -225,6 +226,25 @@ class ParkUnparkTest extends RuntimeTestBase {
             UserThread.parkNanos(0); // no-op
             UserThread.parkNanos(-1); // no-op
         });
+    }
+
+    /**
+     * The timer thread of a timed park is started with the scheduler, by the thread that builds
+     * it: started at the first timed park, it was a {@code Thread.start} on a carrier, inside a
+     * user thread, long enough for the monitor to take it for a block and hand the VP off.
+     */
+    @Test
+    void aTimedParkStartsNoThread() {
+        Scheduler s = newScheduler("timed-park-" + System.nanoTime(), 5);
+        String timer = s.name() + "-timer";
+        Thread[] before = timerThreads(timer);
+        assertEquals(1, before.length, "the timer thread runs from the scheduler's construction, before any timed park");
+        join(s.start(() -> UserThread.parkNanos(1_000_000)));
+        assertEquals(List.of(before), List.of(timerThreads(timer)), "the timed park used the timer thread already there");
+    }
+
+    private static Thread[] timerThreads(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive()).toArray(Thread[]::new);
     }
 
     @Test
