@@ -105,11 +105,15 @@ public final class Activation extends Thread {
     volatile Object kernelThread;
 
     /**
-     * True while this carrier, in {@code enterKernel} with its user thread mounted, waits for the
-     * kernel lock or starts a standby ({@link Spares#standBy}): kernel work, not a user sleep, so
-     * the monitor does not suspect it. Written by this carrier only, around that slow path.
+     * True while this carrier, with a user thread mounted, is in a downcall that takes the kernel
+     * lock: arming its standby in {@code enterKernel} ({@link Spares#standBy}: the lock, perhaps a
+     * {@code Thread.start}), or asking for processors, preempting its own or reading its count
+     * ({@link Kernel#beginKernelWork}). Waiting for the lock (Java state BLOCKED, for as long as a
+     * holder the OS descheduled keeps it) is kernel work, not a user sleep, so the monitor does not
+     * suspect it. Written by this carrier only, around those stretches. (A Java thread calling the
+     * same downcalls does not flag its carrier: it unmounts while it waits for the lock.)
      */
-    volatile boolean armingStandby;
+    volatile boolean inKernelWork;
 
     // --- owned by the kernel lock ---
     VirtualProcessor processor;

@@ -436,10 +436,15 @@ public final class Kernel implements AutoCloseable {
     // ------------------------------------------------------------------ downcalls (AddressSpace)
 
     void requestProcessors(AddressSpace s, int n) {
-        synchronized (lock) {
-            planner.requestProcessors(s, n);
+        Activation me = beginKernelWork();
+        try {
+            synchronized (lock) {
+                planner.requestProcessors(s, n);
+            }
+            spares.startDeferred();
+        } finally {
+            endKernelWork(me);
         }
-        spares.startDeferred();
     }
 
     boolean processorIdle(AddressSpace s, VirtualProcessor vp) {
@@ -451,8 +456,13 @@ public final class Kernel implements AutoCloseable {
     }
 
     void preemptOwn(AddressSpace s, VirtualProcessor vp) {
-        synchronized (lock) {
-            preemption.preemptOwn(s, vp);
+        Activation me = beginKernelWork();
+        try {
+            synchronized (lock) {
+                preemption.preemptOwn(s, vp);
+            }
+        } finally {
+            endKernelWork(me);
         }
     }
 
@@ -464,8 +474,31 @@ public final class Kernel implements AutoCloseable {
     }
 
     int heldBy(AddressSpace s) {
-        synchronized (lock) {
-            return s.held;
+        Activation me = beginKernelWork();
+        try {
+            synchronized (lock) {
+                return s.held;
+            }
+        } finally {
+            endKernelWork(me);
+        }
+    }
+
+    /**
+     * Flags the calling carrier, if any, as doing kernel work ({@link Activation#inKernelWork})
+     * for a downcall a user thread may make; returns it for {@link #endKernelWork}.
+     */
+    static Activation beginKernelWork() {
+        Activation me = Activation.current();
+        if (me != null) {
+            me.inKernelWork = true;
+        }
+        return me;
+    }
+
+    static void endKernelWork(Activation me) {
+        if (me != null) {
+            me.inKernelWork = false;
         }
     }
 

@@ -25,8 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * arms the VP's standby ({@link Spares#arm}) and ticks again at {@code suspectSince +
  * blockedAfter}. If by then it has not run (CPU time grew by under a tenth of the time, no new
  * dispatch) and still sleeps, the VP is handed off, to the standby. Any sign of life clears the
- * suspicion. A carrier seen in a bracketed call, or arming its standby in {@code enterKernel}
- * (the kernel lock, perhaps a {@code Thread.start}: kernel work, however long), or without its
+ * suspicion. A carrier seen in a bracketed call, or in kernel work in a downcall
+ * ({@link Activation#inKernelWork}: arming its standby in {@code enterKernel}, asking for
+ * processors; the kernel lock, perhaps a {@code Thread.start}, however long), or without its
  * VP loses its baseline, and so does one that holds a VP again since the baseline was taken (a
  * new tenure, {@link Activation#tenures}): the first tick after that only takes a new one. (A
  * baseline that spans a bracketed call or a spell without a VP makes a short wait just after
@@ -199,9 +200,9 @@ final class Monitor implements Runnable {
                 continue;
             }
             int state = h.state();
-            if (state != Activation.RUNNING || h.armingStandby) {
+            if (state != Activation.RUNNING || h.inKernelWork) {
                 clear(h, vp, now);
-                // No baseline across a bracketed call, or kernel work in enterKernel: at the first
+                // No baseline across a bracketed call, or kernel work in a downcall: at the first
                 // tick after it, that time would read as an unbracketed sleep begun before it, and
                 // any short wait then (a lock, a safepoint) would be handed off at once.
                 h.sampledCpu = -1;
@@ -272,13 +273,28 @@ final class Monitor implements Runnable {
             long deadline = h.suspectSince + blockedAfterNanos;
             if (now - deadline >= 0) {
                 h.suspectSince = 0;
-                kernel.handOff(h, vp, Activation.RUNNING, mounted);
+                handOffIfStillAsleep(h, vp, mounted, dispatches);
                 vp.suspected = false;
             } else {
                 due = Math.min(due, deadline);
             }
         }
         return due;
+    }
+
+    /**
+     * Hands off {@code vp} of carrier {@code h}, judged asleep in {@code mounted}'s call, unless it
+     * woke meanwhile: checked again under the kernel lock, because waiting for the lock may have
+     * taken long (behind a holder the OS descheduled, perhaps the very lock {@code h} waited for
+     * in a downcall) and the carrier may be running again by then.
+     */
+    private void handOffIfStillAsleep(Activation h, VirtualProcessor vp, Object mounted, long dispatches) {
+        synchronized (kernel.lock) {
+            if (h.sampleDispatches() == dispatches && asleep(h)) {
+                kernel.spares.handOff(h, vp, Activation.RUNNING, mounted, null);
+            }
+        }
+        kernel.spares.startDeferred();
     }
 
     /** {@code h} shows no suspicious sleep at {@code now}. */
@@ -302,9 +318,16 @@ final class Monitor implements Runnable {
         }
     }
 
-    /** Whether carrier {@code a} sleeps: Java thread state, else the OS state. */
+    /**
+     * Whether carrier {@code a} sleeps: Java thread state, else the OS state; never in kernel work.
+     * The flag is read after the state: a carrier sets it before it can block on the kernel lock,
+     * so a BLOCKED read here comes with the flag, even if the tick read it clear just before.
+     */
     private static boolean asleep(Activation a) {
         Thread.State js = a.getState();
+        if (a.inKernelWork) {
+            return false;
+        }
         if (js == Thread.State.BLOCKED || js == Thread.State.WAITING || js == Thread.State.TIMED_WAITING) {
             return true;
         }

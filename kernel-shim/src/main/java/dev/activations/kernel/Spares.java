@@ -439,14 +439,14 @@ final class Spares {
         if (vp == null || vp.standby != null) {
             return;
         }
-        h.armingStandby = true; // the lock and a Thread.start may take a while: not a user sleep
+        h.inKernelWork = true; // the lock and a Thread.start may take a while: not a user sleep
         try {
             synchronized (k.lock) {
                 arm(vp, h);
             }
             startDeferred();
         } finally {
-            h.armingStandby = false;
+            h.inKernelWork = false;
         }
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       saturates every processor, and no more than it;</li>
  *   <li>two saturating spaces with shares 3:1 on a 2-processor kernel (portions 1.5 and 0.5)
  *       get processor time, by {@link AddressSpace#processorNanos}, within ±10 % of 3:1 over
- *       2 s: the kernel rotates a VP between them (also without blocking detection, where it
+ *       2 s (up to 8 s on a loaded machine): the kernel rotates a VP between them (also without blocking detection, where it
  *       starts its monitor only for this);</li>
  *   <li>shares that divide the processors (3:1 of 4) give a static split: no time slicing, no
  *       preemptions once the split is reached.</li>
@@ -146,8 +146,10 @@ class AllocationTest {
     /**
      * Shares 3:1 on 2 processors: portions 1.5 and 0.5, so a VP must rotate. Measured over a
      * 2 s window once both spaces run; the kernel's quantum is 5 ms of VP time, so the
-     * accounts at the two ends of the window differ from the exact portions by a few quanta
-     * (more while the OS keeps a carrier from its safepoint), far inside the 10 %.
+     * accounts at the two ends of the window differ from the exact portions by a few quanta,
+     * far inside the 10 %. On a loaded machine the OS keeps carriers from their safepoints and
+     * the debts grow (up to 200 ms, repaid later): the window then widens up to 8 s
+     * ({@link Await#ratio}; with the jcstress suite beside, 2 s windows read 2.5 to 6.2).
      */
     @ParameterizedTest(name = "blockingDetection {0}")
     @ValueSource(booleans = {true, false})
@@ -177,17 +179,12 @@ class AllocationTest {
                 Await.until("the kernel slices and b gets processor time",
                         () -> k.stats().timeSlicing() && sb.processorNanos() > 0 && progress(bWork) > 0, state);
 
-                long a0 = sa.processorNanos();
-                long b0 = sb.processorNanos();
                 long p0 = k.stats().preemptions();
-                Thread.sleep(2_000);
-                long da = sa.processorNanos() - a0;
-                long db = sb.processorNanos() - b0;
+                Await.Ratio ratio = Await.ratio(sa::processorNanos, sb::processorNanos, 2.7, 3.3);
                 long rotations = k.stats().preemptions() - p0;
-                double ratio = (double) da / db;
-                String measured = "a " + da / 1_000_000 + " ms, b " + db / 1_000_000 + " ms of VP time, ratio " + ratio
-                        + ", " + rotations + " preemptions, " + k.stats().handOffs() + " hand-offs\n" + state.get();
-                assertTrue(ratio >= 2.7 && ratio <= 3.3, "3:1 within 10 %: " + measured);
+                String measured = "VP time of a : b in windows from 2 s" + ratio.windows() + "\n" + rotations + " preemptions, "
+                        + k.stats().handOffs() + " hand-offs\n" + state.get();
+                assertTrue(ratio.value() >= 2.7 && ratio.value() <= 3.3, "3:1 within 10 %: " + measured);
                 assertTrue(rotations > 0, "a VP rotated: " + measured);
                 assertTrue(k.stats().timeSlicing(), measured);
                 if (!detection) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +42,42 @@ final class Await {
             }
             pause();
         } while (System.nanoTime() - end < 0);
+    }
+
+    /** The first window of {@link #ratio}. */
+    static final Duration RATIO_WINDOW = Duration.ofSeconds(2);
+    /** The widest window of {@link #ratio}: long enough to repay the largest debt the kernel keeps (200 ms) within 10 % at 3 : 1. */
+    static final Duration RATIO_WINDOW_MAX = Duration.ofSeconds(8);
+
+    /** {@link #ratio}'s result: the last window's ratio, and every window's figures for a message. */
+    record Ratio(double value, String windows) {
+    }
+
+    /**
+     * The growth of {@code a} over that of {@code b} in a window that starts now: {@link #RATIO_WINDOW},
+     * widened by half a second at a time up to {@link #RATIO_WINDOW_MAX} while the ratio is outside
+     * [{@code low}, {@code high}]. For processor-time accounts: on a loaded machine the OS may keep
+     * a carrier from its safepoint, and its space then holds a VP past its slice; the kernel repays
+     * that debt over the next slices (up to a bound: {@code Planner.LAG_BOUND_QUANTA}), which a
+     * longer window shows. A kernel that allocates in another ratio stays outside at every window.
+     */
+    static Ratio ratio(LongSupplier a, LongSupplier b, double low, double high) throws InterruptedException {
+        long a0 = a.getAsLong();
+        long b0 = b.getAsLong();
+        long t0 = System.nanoTime();
+        Thread.sleep(RATIO_WINDOW.toMillis());
+        StringBuilder windows = new StringBuilder();
+        while (true) {
+            long da = a.getAsLong() - a0;
+            long db = b.getAsLong() - b0;
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            double r = (double) da / db;
+            windows.append(String.format("%n  %d ms: %d : %d ms, ratio %.3f", ms, da / 1_000_000, db / 1_000_000, r));
+            if ((r >= low && r <= high) || ms >= RATIO_WINDOW_MAX.toMillis()) {
+                return new Ratio(r, windows.toString());
+            }
+            Thread.sleep(500);
+        }
     }
 
     /** Names of the live threads that belong to kernel {@code kernelName}: its carriers and its monitor. */

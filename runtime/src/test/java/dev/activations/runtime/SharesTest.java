@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
  * bad values are refused at the builder, naming the parameter and its range.
  *
  * <p>Processor time is the kernel's own account ({@code AddressSpace.processorNanos()}), read
- * over a window after both spaces are saturated. The tolerance is the issue's target (±10 %).
+ * over a window after both spaces are saturated: 2 s, widened up to 8 s on a loaded machine,
+ * where the kernel repays debts left by carriers the OS kept from their safepoints
+ * ({@link TestSupport#ratioWindows}). The tolerance is the issue's target (±10 %).
  */
 class SharesTest extends RuntimeTestBase {
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -46,14 +48,10 @@ class SharesTest extends RuntimeTestBase {
             }
             TestSupport.awaitCondition("both spaces to run", () -> a.space().processorNanos() > 0 && b.space().processorNanos() > 0);
             Thread.sleep(300); // past the start-up transient; not a timing assertion
-            long a0 = a.space().processorNanos();
-            long b0 = b.space().processorNanos();
-            Thread.sleep(2_000);
-            long da = a.space().processorNanos() - a0;
-            long db = b.space().processorNanos() - b0;
+            double[] ratio = new double[1];
+            String windows = TestSupport.ratioWindows(a.space()::processorNanos, b.space()::processorNanos, 2.7, 3.3, ratio);
             running.set(false);
-            double ratio = (double) da / db;
-            assertTrue(ratio > 2.7 && ratio < 3.3, () -> "processor time three : one = " + da + " : " + db + " ns, ratio " + ratio);
+            assertTrue(ratio[0] >= 2.7 && ratio[0] <= 3.3, () -> "processor time three : one, windows from 2 s:" + windows);
         }
     }
 

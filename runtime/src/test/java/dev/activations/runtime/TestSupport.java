@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +37,33 @@ import java.util.function.Supplier;
 final class TestSupport {
     /** Bound for any single wait in a test; only reached when something hangs. */
     static final Duration HANG = Duration.ofSeconds(60);
+
+    /**
+     * The growth of {@code a} over that of {@code b} in a window from now: 2 s, widened by half a
+     * second at a time up to 8 s while outside [{@code low}, {@code high}]; every window's figures
+     * for the message. For the kernel's processor-time accounts: on a loaded machine a carrier
+     * reaches its safepoint late and its space holds a VP past its slice, a debt the kernel repays
+     * (up to 200 ms) over the next slices, which a longer window shows. The same as the kernel
+     * tests' {@code Await.ratio} (another module's test code).
+     */
+    static String ratioWindows(LongSupplier a, LongSupplier b, double low, double high, double[] ratio) throws InterruptedException {
+        long a0 = a.getAsLong();
+        long b0 = b.getAsLong();
+        long t0 = System.nanoTime();
+        Thread.sleep(2_000);
+        StringBuilder windows = new StringBuilder();
+        while (true) {
+            long da = a.getAsLong() - a0;
+            long db = b.getAsLong() - b0;
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            ratio[0] = (double) da / db;
+            windows.append(String.format("%n  %d ms: %d : %d ms, ratio %.3f", ms, da / 1_000_000, db / 1_000_000, ratio[0]));
+            if ((ratio[0] >= low && ratio[0] <= high) || ms >= 8_000) {
+                return windows.toString();
+            }
+            Thread.sleep(500);
+        }
+    }
 
     /**
      * Called on a thread that holds a processor taken from {@code low}'s displaced carrier: spins,
