@@ -24,8 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * <em>suspected</em> from {@code now - offCpu}, the estimated start of its sleep: the monitor
  * arms the VP's standby ({@link Spares#arm}) and ticks again at {@code suspectSince +
  * blockedAfter}. If by then it has not run (CPU time grew by under a tenth of the time, no new
- * dispatch) and still sleeps, the VP is handed off, to the standby. Any sign of life clears the
- * suspicion. A carrier seen in a bracketed call, or in kernel work in a downcall
+ * dispatch) and still sleeps, the VP is handed off, to the standby, after one more look under
+ * the kernel lock (waiting for the lock may have taken long enough for the carrier to wake). Any
+ * sign of life clears the suspicion. A carrier seen in a bracketed call, or in kernel work in a downcall
  * ({@link Activation#inKernelWork}: arming its standby in {@code enterKernel}, asking for
  * processors; the kernel lock, perhaps a {@code Thread.start}, however long), or without its
  * VP loses its baseline, and so does one that holds a VP again since the baseline was taken (a

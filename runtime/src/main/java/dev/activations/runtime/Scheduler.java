@@ -86,11 +86,16 @@ public final class Scheduler implements Upcalls, AutoCloseable {
     private final AtomicBoolean requestOutstanding = new AtomicBoolean();
     private final LiveSet<UserThread> live = new LiveSet<>();
     /**
-     * Started with the scheduler, not at the first timed park: a lazy start ran
-     * {@code Thread.start} on a carrier inside a user thread's park, a wait of ~100 µs that
-     * the kernel's monitor read as a block and handed off. Idle, it parks without a deadline.
+     * Started with the first user thread started from outside this scheduler ({@link #queueNew}),
+     * else at the first timed park. Not at the first timed park alone: that ran
+     * {@code Thread.start} on a carrier inside a user thread, a wait of ~100 µs that the kernel's
+     * monitor read as a block and handed off. Not with the scheduler: an executor of Java
+     * threads never needs it (the JDK times their parks), and starting and stopping a thread
+     * made an {@code Activations.newExecutor()} created, used once and closed several times dearer
+     * (60-170 µs each before, 300-1 500 µs with it, on a loaded 2-core VM). Idle, it parks without a
+     * deadline. Written under {@code registryLock}.
      */
-    private final TimerService timers;
+    private volatile TimerService timers;
     /** Runs Java threads still alive after close ({@link #orphan}); made at the first orphan. */
     private volatile ExecutorService orphans;
     private volatile boolean closing;
@@ -109,12 +114,6 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         this.queues = policy.create(this, b.seed);
         this.javaThreads = new JavaThreads(this, queues);
         this.space = kernel.attach(name, b.allocation, this);
-        try {
-            this.timers = new TimerService(name + "-timer");
-        } catch (RuntimeException | Error e) { // no thread could be started: leave no space attached
-            space.close();
-            throw e;
-        }
         SchedulerManagement.register(this);
     }
 
@@ -283,7 +282,13 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         closing = true;
         SchedulerManagement.unregister(this);
         space.close();
-        timers.stop();
+        TimerService ts;
+        synchronized (registryLock) { // after closing was set: timers() starts no service after this
+            ts = timers;
+        }
+        if (ts != null) {
+            ts.stop();
+        }
         for (UserThread t : threads()) {
             t.termination.fail(new IllegalStateException(reason + " before user thread " + t.name() + " finished"));
         }
@@ -527,6 +532,7 @@ public final class Scheduler implements Upcalls, AutoCloseable {
             w.started++;
             queues.pushNew(w, t);
         } else {
+            timers(); // started here, off this scheduler's carriers, rather than in a timed park on one
             stats.started.increment();
             queues.pushExternal(t);
         }
@@ -601,8 +607,22 @@ public final class Scheduler implements Upcalls, AutoCloseable {
         return spinning.decrementAndGet();
     }
 
+    /** The timer service, started on first use (see {@link #timers}); none starts for good after close. */
     TimerService timers() {
-        return timers;
+        TimerService ts = timers;
+        if (ts == null) {
+            synchronized (registryLock) {
+                ts = timers;
+                if (ts == null) {
+                    ts = new TimerService(name + "-timer");
+                    if (closing) {
+                        ts.stop(); // closed meanwhile: its timers never fire (the scheduler runs nothing more), no thread left
+                    }
+                    timers = ts;
+                }
+            }
+        }
+        return ts;
     }
 
     Thread.UncaughtExceptionHandler uncaughtHandler() {

@@ -7,7 +7,7 @@ import org.agrona.DeadlineTimerWheel;
 import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 
 /**
- * Timers for sleep and timed park: one platform thread per scheduler (started with it,
+ * Timers for sleep and timed park: one platform thread per scheduler (started with its first user thread,
  * ended by {@link #stop} when the scheduler closes) owning an Agrona {@link DeadlineTimerWheel}. It runs beside the processors, so timers fire
  * even while every VP is busy.
  *

@@ -10,10 +10,12 @@ import dev.activations.kernel.Kernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -229,17 +231,34 @@ class ParkUnparkTest extends RuntimeTestBase {
     }
 
     /**
-     * The timer thread of a timed park is started with the scheduler, by the thread that builds
-     * it: started at the first timed park, it was a {@code Thread.start} on a carrier, inside a
-     * user thread, long enough for the monitor to take it for a block and hand the VP off.
+     * The timer thread of timed parks starts with the first user thread started from outside
+     * the scheduler, on the starting thread, before the user thread runs: started at the first
+     * timed park, it was a {@code Thread.start} on a carrier, inside a user thread, long enough
+     * for the monitor to take it for a block and hand the VP off. An executor of Java threads
+     * never starts it.
      */
     @Test
-    void aTimedParkStartsNoThread() {
+    void aTimedParkStartsNoThread() throws Exception {
+        try (ExecutorService javaThreads = Activations.newExecutor(newScheduler("java-only-" + System.nanoTime(), 5))) {
+            javaThreads.submit(() -> LockSupport.parkNanos(1_000_000)).get();
+        }
+        assertEquals(0, Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("java-only-")).count(),
+                "an executor of Java threads, even with a timed park, started no timer thread");
+
         Scheduler s = newScheduler("timed-park-" + System.nanoTime(), 5);
         String timer = s.name() + "-timer";
+        assertEquals(0, timerThreads(timer).length, "no timer thread before a user thread");
+        AtomicBoolean go = new AtomicBoolean();
+        UserThread t = s.start(() -> {
+            while (!go.get()) {
+                Thread.onSpinWait();
+            }
+            UserThread.parkNanos(1_000_000);
+        });
         Thread[] before = timerThreads(timer);
-        assertEquals(1, before.length, "the timer thread runs from the scheduler's construction, before any timed park");
-        join(s.start(() -> UserThread.parkNanos(1_000_000)));
+        assertEquals(1, before.length, "the timer thread runs once the first user thread is started, before that thread parks");
+        go.set(true);
+        join(t);
         assertEquals(List.of(before), List.of(timerThreads(timer)), "the timed park used the timer thread already there");
     }
 
