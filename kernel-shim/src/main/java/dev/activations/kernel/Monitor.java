@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * arms the VP's standby ({@link Spares#arm}) and ticks again at {@code suspectSince +
  * blockedAfter}. If by then it has not run (CPU time grew by under a tenth of the time, no new
  * dispatch) and still sleeps, the VP is handed off, to the standby, after one more look under
- * the kernel lock (waiting for the lock may have taken long enough for the carrier to wake). Any
+ * the kernel lock if waiting for it took long enough for the carrier to wake. Any
  * sign of life clears the suspicion. A carrier seen in a bracketed call, or in kernel work in a downcall
  * ({@link Activation#inKernelWork}: arming its standby in {@code enterKernel}, asking for
  * processors; the kernel lock, perhaps a {@code Thread.start}, however long), or without its
@@ -91,6 +91,8 @@ import java.util.concurrent.locks.LockSupport;
 final class Monitor implements Runnable {
     /** The monitor's timer slack, so that a 100 µs tick is not a 150 µs one. */
     static final long TIMER_SLACK_NANOS = 1_000;
+    /** A wait this long for the kernel lock makes a hand-off decision worth checking again ({@link #handOffIfStillAsleep}). */
+    static final long STALE_NANOS = 20_000;
     /** Waking this much later than asked means the JVM (or the machine) stopped: not a block. */
     static final long PAUSE_NANOS = 10_000_000L;
     /**
@@ -285,13 +287,16 @@ final class Monitor implements Runnable {
 
     /**
      * Hands off {@code vp} of carrier {@code h}, judged asleep in {@code mounted}'s call, unless it
-     * woke meanwhile: checked again under the kernel lock, because waiting for the lock may have
-     * taken long (behind a holder the OS descheduled, perhaps the very lock {@code h} waited for
-     * in a downcall) and the carrier may be running again by then.
+     * woke meanwhile. If waiting for the kernel lock took longer than {@link #STALE_NANOS} (behind
+     * a holder the OS descheduled, perhaps the very lock {@code h} waited for in a downcall), the
+     * carrier may be running again by then: it is looked at again under the lock (its state and
+     * {@code /proc}, ~5 µs, else not paid).
      */
     private void handOffIfStillAsleep(Activation h, VirtualProcessor vp, Object mounted, long dispatches) {
+        long asked = System.nanoTime();
         synchronized (kernel.lock) {
-            if (h.sampleDispatches() == dispatches && asleep(h)) {
+            boolean stale = System.nanoTime() - asked > STALE_NANOS;
+            if (h.sampleDispatches() == dispatches && !h.inKernelWork && (!stale || asleep(h))) {
                 kernel.spares.handOff(h, vp, Activation.RUNNING, mounted, null);
             }
         }
