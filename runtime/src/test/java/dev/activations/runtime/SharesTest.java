@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * <p>Processor time is the kernel's own account ({@code AddressSpace.processorNanos()}), read
  * over a window after both spaces are saturated: 2 s, widened up to 8 s on a loaded machine,
  * where the kernel repays debts left by carriers the OS kept from their safepoints
- * ({@link TestSupport#ratioWindows}). The tolerance is the issue's target (±10 %).
+ * ({@link TestSupport#ratio}). The tolerance is the issue's target (±10 %).
  */
 class SharesTest extends RuntimeTestBase {
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -48,10 +48,9 @@ class SharesTest extends RuntimeTestBase {
             }
             TestSupport.awaitCondition("both spaces to run", () -> a.space().processorNanos() > 0 && b.space().processorNanos() > 0);
             Thread.sleep(300); // past the start-up transient; not a timing assertion
-            double[] ratio = new double[1];
-            String windows = TestSupport.ratioWindows(a.space()::processorNanos, b.space()::processorNanos, 2.7, 3.3, ratio);
+            TestSupport.Ratio ratio = TestSupport.ratio(a.space()::processorNanos, b.space()::processorNanos, 2.7, 3.3);
             running.set(false);
-            assertTrue(ratio[0] >= 2.7 && ratio[0] <= 3.3, () -> "processor time three : one, windows from 2 s:" + windows);
+            assertTrue(ratio.value() >= 2.7 && ratio.value() <= 3.3, () -> "processor time three : one, windows from 2 s:" + ratio.windows());
         }
     }
 

@@ -41,12 +41,12 @@ final class TestSupport {
     /**
      * The growth of {@code a} over that of {@code b} in a window from now: 2 s, widened by half a
      * second at a time up to 8 s while outside [{@code low}, {@code high}]; every window's figures
-     * for the message. For the kernel's processor-time accounts: on a loaded machine a carrier
+     * for the message ({@link Ratio}). For the kernel's processor-time accounts: on a loaded machine a carrier
      * reaches its safepoint late and its space holds a VP past its slice, a debt the kernel repays
      * (up to 200 ms) over the next slices, which a longer window shows. The same as the kernel
      * tests' {@code Await.ratio} (another module's test code).
      */
-    static String ratioWindows(LongSupplier a, LongSupplier b, double low, double high, double[] ratio) throws InterruptedException {
+    static Ratio ratio(LongSupplier a, LongSupplier b, double low, double high) throws InterruptedException {
         long a0 = a.getAsLong();
         long b0 = b.getAsLong();
         long t0 = System.nanoTime();
@@ -56,13 +56,17 @@ final class TestSupport {
             long da = a.getAsLong() - a0;
             long db = b.getAsLong() - b0;
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            ratio[0] = (double) da / db;
-            windows.append(String.format("%n  %d ms: %d : %d ms, ratio %.3f", ms, da / 1_000_000, db / 1_000_000, ratio[0]));
-            if ((ratio[0] >= low && ratio[0] <= high) || ms >= 8_000) {
-                return windows.toString();
+            double r = (double) da / db;
+            windows.append(String.format("%n  %d ms: %d : %d ms, ratio %.3f", ms, da / 1_000_000, db / 1_000_000, r));
+            if ((r >= low && r <= high) || ms >= 8_000) {
+                return new Ratio(r, windows.toString());
             }
             Thread.sleep(500);
         }
+    }
+
+    /** {@link #ratio}'s result: the last window's ratio, and every window's figures for a message. */
+    record Ratio(double value, String windows) {
     }
 
     /**
