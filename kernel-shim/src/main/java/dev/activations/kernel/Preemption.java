@@ -13,15 +13,17 @@ import java.util.concurrent.locks.LockSupport;
  *       otherwise it is let go (woken, it returns to its pool) and a carrier of the right nice
  *       value takes the VP: a displaced one of the owed space first (reinstated), else a pooled
  *       or new one.</li>
- *   <li><b>Displacement</b> (OS priorities active and the owed space's carriers at a lower nice
- *       value than the victim's). The VP is given to a carrier of the owed space <em>now</em>:
+ *   <li><b>Displacement</b> (OS priorities active and the owed space's carriers at a nice value
+ *       no higher than the victim's: a higher priority, or the same level, where shares or equal
+ *       priorities decide). The VP is given to a carrier of the owed space <em>now</em>:
  *       its holder goes RUNNING -> DISPLACED (or IN_KERNEL -> BLOCKED, a hand-off to another
  *       space) by a CAS that races only its own {@code enterKernel}/{@code exitKernel}, its
  *       signal word says PREEMPT (REVOKED), and the owed space's carrier is started or woken on
  *       the VP (pinned to its CPU where the kernel pins). The OS runs the higher carrier in
  *       preference to the displaced one, at whatever instruction that one is (unless the space
  *       says no: {@link Upcalls#mayDisplace}, for a holder inside a critical section); the displaced
- *       carrier runs on in what CPU time is left, at its higher nice value, to its next safepoint,
+ *       carrier runs on in what CPU time is left (at its higher nice value; at the same level
+ *       Linux shares the CPU equally between the two until then) to its next safepoint,
  *       where it returns from its upcall and its space gets {@code processorPreempted} there
  *       (BLOCKED: {@code activationUnblocked} when its call returns), as after a cooperative
  *       preemption. New invariant: a VP may for that while have one holder and one displaced
@@ -30,8 +32,9 @@ import java.util.concurrent.locks.LockSupport;
  *       a safepoint (a checkpoint-free loop) would otherwise run on, unaccounted, forever; the
  *       first VP its space gets back goes to it ({@link Planner#reinstate}), which then simply
  *       holds a VP again.</li>
- *   <li><b>Cooperative preemption</b> (otherwise: equal priorities and shares, minimums of a
- *       lower-priority space, OS priorities off). PREEMPT is set in the holder's signal word
+ *   <li><b>Cooperative preemption</b> (otherwise: a lower-priority space owed its minimum, OS
+ *       priorities off, no carrier to be had, or every holder inside a critical section).
+ *       PREEMPT is set in the holder's signal word
  *       and the VP comes back through {@code upcallReturned} at the holder's next safepoint.
  *       It is a race: for {@code n} VPs owed, {@code preemptsInFlight} counts {@code n} but
  *       every running VP of the victim is flagged, and once {@code n} have come back the
@@ -44,7 +47,11 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Why displacement and not only cooperation</h2>
  * A continuation cannot be preempted on HotSpot, so cooperative preemption waits for the
  * holder's code: a checkpoint-free 1 ms task holds a higher space off for up to 1 ms. The OS
- * can stop a thread at any instruction; nice values tell it which carrier matters. Rejected:
+ * can stop a thread at any instruction; nice values tell it which carrier matters. Within one
+ * priority level the nice values are equal, and displacement still pays: a space owed its share
+ * beside a holder in a checkpoint-free loop otherwise waited for ever (time slicing too needs the
+ * holder's safepoint), and with it the owed space's carrier runs as soon as Linux gives it the
+ * CPU, sharing it with the displaced one until that one's safepoint. Rejected:
  * handing a VP off when the holder has burnt {@code blockedAfter} of CPU after a preemption
  * request without a safepoint (measured: worse on 2 cores, the extra carrier time-shared
  * equally with the late one), and interrupting carriers (HotSpot cannot preempt a mounted
@@ -68,7 +75,7 @@ final class Preemption {
             lend(l, owed);
             return true;
         }
-        if (k.os.active() && owed.nice < victim.nice && displaceOne(victim, owed)) {
+        if (k.os.active() && owed.nice <= victim.nice && displaceOne(victim, owed)) {
             return true;
         }
         int flagged = 0;

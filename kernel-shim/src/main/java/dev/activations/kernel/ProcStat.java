@@ -155,7 +155,7 @@ final class ProcStat {
                             return false;
                         }
                         byte state = buffer.get(i + 2);
-                        return (state == 'S' || state == 'D') && !inFutex();
+                        return (state == 'S' || state == 'D') && !inFutexOrAwake();
                     }
                 }
                 return false;
@@ -165,15 +165,20 @@ final class ProcStat {
         }
 
         /**
-         * True if the thread is in the {@code futex} call: the file starts with the call's number
-         * ("running" while on a CPU, "-1" outside any call).
+         * Read right after the stat file said S or D: true if the thread is in the {@code futex}
+         * call (the file starts with the call's number), or on a CPU again ("running": it woke
+         * between the two reads, as a computing thread does leaving a safepoint it waited at in
+         * futex; found by {@code ProcStatTest}). "-1" (asleep outside any call) is false.
          */
-        boolean inFutex() throws IOException {
+        boolean inFutexOrAwake() throws IOException {
             if (syscall == null) {
                 return false;
             }
             buffer.clear();
             int n = syscall.read(buffer, 0);
+            if (n > 0 && buffer.get(0) == 'r') {
+                return true;
+            }
             int number = 0;
             int i = 0;
             for (; i < n; i++) {

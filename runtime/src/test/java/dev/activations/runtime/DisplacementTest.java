@@ -59,6 +59,36 @@ class DisplacementTest extends RuntimeTestBase {
         assertTrue(kernel.stats().displacements() >= 1, kernel.stats()::toString);
     }
 
+    /**
+     * Shares (one priority level, one OS nice value): a space owed its share displaces a holder
+     * that never reaches a safepoint. Cooperatively it would wait for ever: the rotation of time
+     * slicing, too, needs the holder's safepoint.
+     */
+    @Test
+    void aSpaceOwedItsShareRunsWhileAnEqualThreadNeverReachesASafepoint() {
+        assumeOsPriorities();
+        Scheduler batch = track(Scheduler.builder().kernel(kernel).name("batch").share(1).build());
+        Scheduler web = track(Scheduler.builder().kernel(kernel).name("web").share(3).build());
+        AtomicBoolean release = new AtomicBoolean();
+        AtomicBoolean spinning = new AtomicBoolean();
+        AtomicBoolean released = new AtomicBoolean();
+        long deadline = System.nanoTime() + TestSupport.HANG.toNanos();
+        Thread hog = batch.ofVirtual().name("hog").start(() -> {
+            spinning.set(true);
+            long x = 0;
+            while (!release.get() && System.nanoTime() < deadline) {
+                x += x * 31 + 7; // no runtime call, no checkpoint
+            }
+            released.set(release.get() && x != 42);
+        });
+        awaitCondition("the hog holds the processor", spinning::get);
+        Thread releaser = web.ofVirtual().name("releaser").start(() -> release.set(true));
+        join(releaser);
+        join(hog);
+        assertTrue(released.get(), "the web thread ran while the hog computed (not after the hang guard)");
+        assertTrue(kernel.stats().displacements() >= 1, kernel.stats()::toString);
+    }
+
     @Test
     void aDisplacedLockHolderFinishesItsSectionAndTheHigherThreadGetsTheLock() {
         assumeOsPriorities();
