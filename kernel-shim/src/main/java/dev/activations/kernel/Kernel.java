@@ -19,8 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  *   <li>{@link Planner}: allocation planning: targets from priorities, minimums, caps and
  *       shares ({@link ProcessorAllocator}), lending, time slicing, binding VPs to spaces.</li>
- *   <li>{@link Preemption}: taking a VP back: lending back, displacement (the OS runs the higher
- *       space's carrier at once), the cooperative race.</li>
+ *   <li>{@link Preemption}: taking a VP back: lending back, displacement (the owed space's
+ *       carrier runs at once: before a lower space's, beside one of its own level), the
+ *       cooperative race.</li>
  *   <li>{@link Spares}: carriers holding no VP (pools by nice value), the hand-off of a blocked
  *       carrier's VP, and standbys (a spare that is already there when a carrier blocks).</li>
  *   <li>{@link OsPriorities}: nice values that follow the allocation (Linux, native access).</li>
