@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * OS priorities (issue 21) seen from ordinary Java code: a higher space's Java thread runs while a
- * lower space's thread holds the only processor in a loop that never reaches a safepoint, and a
+ * lower space's thread holds the only processor in a loop that never reaches a safepoint (and so
+ * does a space owed its share beside one of its own priority level), and a
  * lower thread displaced while it holds a {@code ReentrantLock} the higher thread needs still
  * finishes its section and hands the lock over (the higher thread parks on the lock, so the
  * displaced carrier gets the CPU). Behaviour only; how long the higher thread waits is measured
@@ -37,26 +38,7 @@ class DisplacementTest extends RuntimeTestBase {
     @Test
     void aHigherSpaceRunsWhileALowerThreadNeverReachesASafepoint() {
         assumeOsPriorities();
-        Scheduler low = newScheduler("low", 2);
-        Scheduler high = newScheduler("high", 9);
-        AtomicBoolean release = new AtomicBoolean();
-        AtomicBoolean spinning = new AtomicBoolean();
-        AtomicBoolean released = new AtomicBoolean();
-        long deadline = System.nanoTime() + TestSupport.HANG.toNanos();
-        Thread hog = low.ofVirtual().name("hog").start(() -> {
-            spinning.set(true);
-            long x = 0;
-            while (!release.get() && System.nanoTime() < deadline) {
-                x += x * 31 + 7; // no runtime call, no checkpoint: only the OS can run anything else here
-            }
-            released.set(release.get() && x != 42); // false: it gave up at the hang guard, nobody ran
-        });
-        awaitCondition("the hog holds the processor", spinning::get);
-        Thread releaser = high.ofVirtual().name("releaser").start(() -> release.set(true));
-        join(releaser);
-        join(hog);
-        assertTrue(released.get(), "the high thread ran while the hog computed (not after the hang guard)");
-        assertTrue(kernel.stats().displacements() >= 1, kernel.stats()::toString);
+        assertRunsBesideACheckpointFreeHog(newScheduler("low", 2), newScheduler("high", 9));
     }
 
     /**
@@ -67,25 +49,33 @@ class DisplacementTest extends RuntimeTestBase {
     @Test
     void aSpaceOwedItsShareRunsWhileAnEqualThreadNeverReachesASafepoint() {
         assumeOsPriorities();
-        Scheduler batch = track(Scheduler.builder().kernel(kernel).name("batch").share(1).build());
-        Scheduler web = track(Scheduler.builder().kernel(kernel).name("web").share(3).build());
+        assertRunsBesideACheckpointFreeHog(track(Scheduler.builder().kernel(kernel).name("batch").share(1).build()),
+                track(Scheduler.builder().kernel(kernel).name("web").share(3).build()));
+    }
+
+    /**
+     * A thread of {@code holder} computes on the only processor without runtime calls or
+     * checkpoints until a thread of {@code owed} runs: only a displacement lets that one run
+     * before the hang guard.
+     */
+    private void assertRunsBesideACheckpointFreeHog(Scheduler holder, Scheduler owed) {
         AtomicBoolean release = new AtomicBoolean();
         AtomicBoolean spinning = new AtomicBoolean();
         AtomicBoolean released = new AtomicBoolean();
         long deadline = System.nanoTime() + TestSupport.HANG.toNanos();
-        Thread hog = batch.ofVirtual().name("hog").start(() -> {
+        Thread hog = holder.ofVirtual().name("hog").start(() -> {
             spinning.set(true);
             long x = 0;
             while (!release.get() && System.nanoTime() < deadline) {
-                x += x * 31 + 7; // no runtime call, no checkpoint
+                x += x * 31 + 7; // no runtime call, no checkpoint: only the OS can run anything else here
             }
-            released.set(release.get() && x != 42);
+            released.set(release.get() && x != 42); // false: it gave up at the hang guard, nobody ran
         });
         awaitCondition("the hog holds the processor", spinning::get);
-        Thread releaser = web.ofVirtual().name("releaser").start(() -> release.set(true));
+        Thread releaser = owed.ofVirtual().name("releaser").start(() -> release.set(true));
         join(releaser);
         join(hog);
-        assertTrue(released.get(), "the web thread ran while the hog computed (not after the hang guard)");
+        assertTrue(released.get(), "the " + owed.name() + " thread ran while the hog computed (not after the hang guard)");
         assertTrue(kernel.stats().displacements() >= 1, kernel.stats()::toString);
     }
 
