@@ -108,6 +108,8 @@ final class ProcStat {
      */
     static final class Reader implements AutoCloseable {
         private final FileChannel channel;
+        /** {@link #call}: the thread is on a CPU. */
+        static final int ON_CPU = -2;
         /** {@code /proc/<tid>/syscall}, or null where it cannot be read or {@link #FUTEX} is unknown. */
         private final FileChannel syscall;
         private final ByteBuffer buffer = ByteBuffer.allocate(512);
@@ -166,18 +168,26 @@ final class ProcStat {
 
         /**
          * Read right after the stat file said S or D: true if the thread is in the {@code futex}
-         * call (the file starts with the call's number), or on a CPU again ("running": it woke
-         * between the two reads, as a computing thread does leaving a safepoint it waited at in
-         * futex; found by {@code ProcStatTest}). "-1" (asleep outside any call) is false.
+         * call, or on a CPU again ({@link #ON_CPU}: it woke between the two reads, as a computing
+         * thread does leaving a safepoint it waited at in futex; found by {@code ProcStatTest}).
          */
         boolean inFutexOrAwake() throws IOException {
+            int call = call();
+            return call == FUTEX || call == ON_CPU;
+        }
+
+        /**
+         * The system call the thread is in: its number (the file starts with it), {@link #ON_CPU}
+         * ("running"), or -1 (asleep outside any call: "-1"; or no {@code syscall} file).
+         */
+        int call() throws IOException {
             if (syscall == null) {
-                return false;
+                return -1;
             }
             buffer.clear();
             int n = syscall.read(buffer, 0);
             if (n > 0 && buffer.get(0) == 'r') {
-                return true;
+                return ON_CPU;
             }
             int number = 0;
             int i = 0;
@@ -188,7 +198,7 @@ final class ProcStat {
                 }
                 number = number * 10 + (b - '0');
             }
-            return i > 0 && i < n && buffer.get(i) == ' ' && number == FUTEX;
+            return i > 0 && i < n && buffer.get(i) == ' ' ? number : -1;
         }
 
         @Override

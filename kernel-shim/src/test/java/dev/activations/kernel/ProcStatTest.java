@@ -87,7 +87,7 @@ class ProcStatTest {
             Await.until("the thread parked", () -> t.getState() == Thread.State.WAITING, t::toString);
             Await.until("the thread in futex", () -> {
                 try {
-                    return r.inFutexOrAwake();
+                    return r.call() == ProcStat.FUTEX;
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
