@@ -132,6 +132,13 @@ public final class Activation extends Thread {
     volatile Assignment assignment;
     /** Its start was asked for: by the asking thread after the lock, or by the monitor ({@code Spares.start}). Under the lock. */
     boolean startRequested;
+    /**
+     * It displaced a holder and runs with the kernel's short OS slice ({@code Preemption}) until
+     * it goes back to a pool, where it asks for Linux's default again ({@code Kernel.runActivation}).
+     * Set under the lock before its wake-up (a carrier not yet started sets the slice itself in
+     * {@link #run}); cleared by this carrier.
+     */
+    volatile boolean shortSlice;
     /** Outcome of a linger: 0 waiting, 1 keep the VP, 2 VP taken. Set under the lock. */
     volatile int lingerOutcome;
     /** The thread that was running when the VP was revoked (for activationUnblocked). */
@@ -370,6 +377,9 @@ public final class Activation extends Thread {
         int id = ProcStat.currentTid();
         tid = id;
         procStat = ProcStat.Reader.open(id);
+        if (shortSlice && !OsPriorities.setSlice(0, kernel.displacementSliceNanos)) {
+            shortSlice = false; // new, it was woken to displace a holder: Preemption could not set it before
+        }
         if (kernel.os.active()) {
             int n = ProcStat.nice(id); // inherited from whoever started it: Spares.start
             if (n != ProcStat.UNKNOWN) {

@@ -124,6 +124,14 @@ public final class Kernel implements AutoCloseable {
     volatile String monitorSlice = "monitor slice: not set (no monitor yet)";
     /** Counted down once the monitor has written {@link #monitorSlice}. */
     final CountDownLatch monitorSliceSet = new CountDownLatch(1);
+    /**
+     * The EEVDF slice a carrier that displaces a holder runs with until it goes back to its pool,
+     * ns ({@link Builder#displacementSlice}); 0 where it is not set (asked for none, OS priorities
+     * off, or no custom slices here: {@link #displacementSlice} says why). See {@link OsPriorities}.
+     */
+    final long displacementSliceNanos;
+    /** What {@link #osPriorities()} says of it. */
+    private final String displacementSlice;
 
     final LongAdder processorAddedCount = new LongAdder();
     final LongAdder processorPreemptedCount = new LongAdder();
@@ -163,6 +171,12 @@ public final class Kernel implements AutoCloseable {
         this.preemption = new Preemption(this);
         this.spares = new Spares(this);
         this.monitorSliceNanos = b.monitorSlice.toNanos();
+        long asked = b.displacementSlice.toNanos();
+        String why = asked == 0 ? "built with displacementSlice(0)"
+                : !os.active() ? "no displacement" : OsPriorities.slicesUnavailable();
+        this.displacementSliceNanos = why == null ? asked : 0;
+        this.displacementSlice = "displacing carriers' slice" + (why == null ? " " + OsPriorities.describeSlice(asked)
+                : ": Linux default (" + why + ")");
         if (blockingDetection || os.active()) {
             startMonitor();
             awaitMonitorSlice();
@@ -324,10 +338,12 @@ public final class Kernel implements AutoCloseable {
      * {@code --enable-native-access}), or {@code "cooperative (why)"} when a higher space waits
      * for the lower holder's next safepoint; then the monitor's OS slice: {@code "; monitor slice
      * 100 µs"} when Linux gives it the short slice asked for ({@link Builder#monitorSlice}), else
-     * {@code "; monitor slice: Linux default (why)"}.
+     * {@code "; monitor slice: Linux default (why)"}; then that of a carrier that displaces a
+     * holder ({@link Builder#displacementSlice}): {@code "; displacing carriers' slice 100 µs"}, or
+     * {@code "; displacing carriers' slice: Linux default (why)"}.
      */
     public String osPriorities() {
-        return os.describe() + "; " + monitorSlice;
+        return os.describe() + "; " + monitorSlice + "; " + displacementSlice;
     }
 
     /** A consistent snapshot of the counters. */
@@ -541,6 +557,10 @@ public final class Kernel implements AutoCloseable {
                 next = upcallReturned(a, stopped);
             }
             if (next == null) {
+                if (a.shortSlice) { // it displaced a holder: Linux's default slice again in the pool
+                    a.shortSlice = false;
+                    OsPriorities.setSlice(0, 0);
+                }
                 next = spares.awaitAssignment(a);
             }
         }
@@ -776,6 +796,7 @@ public final class Kernel implements AutoCloseable {
         private Duration blockedAfter = Duration.ofNanos(100_000);
         private Duration monitorInterval = Duration.ofNanos(100_000);
         private Duration monitorSlice = Duration.ofNanos(OsPriorities.MIN_SLICE_NANOS);
+        private Duration displacementSlice = Duration.ofNanos(OsPriorities.MIN_SLICE_NANOS);
         private Duration idleHysteresis = Duration.ofMillis(2);
         private Duration keepAlive = Duration.ofSeconds(30);
         private boolean blockingDetection = true;
@@ -846,12 +867,31 @@ public final class Kernel implements AutoCloseable {
          * printed, and {@link Kernel#osPriorities()} says so.
          */
         public Builder monitorSlice(Duration d) {
+            this.monitorSlice = slice("monitorSlice", d);
+            return this;
+        }
+
+        /**
+         * The OS time slice a carrier asks Linux for when it takes a processor from a running
+         * holder of a space at the same or a lower priority (displacement, {@link #osPriorities}),
+         * kept until it goes back to its pool: 100 us to 100 ms, or zero for Linux's default.
+         * Default 100 us. Within one priority level the two carriers have one nice value, and with
+         * Linux's default slice the displaced holder kept its CPU for the rest of its own slice
+         * (up to 1.4 ms on 2 CPUs); a shorter slice than the holder's lets Linux run the new carrier
+         * at once. Linux 6.12 and later, unprivileged, through the FFM API; elsewhere it is not
+         * set, nothing is printed, and {@link Kernel#osPriorities()} says so.
+         */
+        public Builder displacementSlice(Duration d) {
+            this.displacementSlice = slice("displacementSlice", d);
+            return this;
+        }
+
+        private static Duration slice(String name, Duration d) {
             if (d == null || d.isNegative() || (!d.isZero() && (d.toNanos() < OsPriorities.MIN_SLICE_NANOS
                     || d.compareTo(Duration.ofNanos(OsPriorities.MAX_SLICE_NANOS)) > 0))) {
-                throw new IllegalArgumentException("monitorSlice must be zero (Linux's default) or between 100 us and 100 ms, was " + d);
+                throw new IllegalArgumentException(name + " must be zero (Linux's default) or between 100 us and 100 ms, was " + d);
             }
-            this.monitorSlice = d;
-            return this;
+            return d;
         }
 
         /** How long an idle VP stays with its space before it is freed; > 0. Default 2 ms. */

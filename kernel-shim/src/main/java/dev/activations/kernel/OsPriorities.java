@@ -61,6 +61,20 @@ import java.util.Locale;
  * were preempted more often). On older Linux, other architectures or without native access the
  * monitor keeps the default slice, and {@code Kernel.osPriorities()} says so.
  *
+ * <h2>A displacing carrier's slice</h2>
+ * Within one priority level (shares, equal priorities) a displacing carrier and the holder it
+ * displaces have one nice value, and Linux let the holder finish its protected slice (EEVDF's
+ * run-to-parity, up to the default 1.4 ms on 2 CPUs) before it ran the new one. So
+ * {@code Preemption} gives the carrier it wakes a short slice ({@link #setSlice},
+ * {@code Kernel.Builder.displacementSlice}, default 100 µs) <em>before</em> the wake-up, where
+ * Linux decides: a waking thread with a shorter slice than the running one's cancels that
+ * protection (6.12+, {@code PREEMPT_SHORT}) and runs at once. The carrier asks for the default
+ * again when it goes back to its pool. Measured on the 2-core reference VM (TwoApps, web share 3 :
+ * batch share 1, a checkpoint-free batch, 6 forks each, alternating with the commit before): web
+ * p99 729 µs (forks 569-1 102) before, 220 µs (62-394) after; batch utilization 0.917 and 0.910.
+ * Between levels it helps too (HttpApps, priorities, 3 forks each: web p99 1.23 ms against
+ * 0.66 ms).
+ *
  * <p>Immutable after {@link #open}; the handles are thread-safe.
  */
 final class OsPriorities {
@@ -194,7 +208,12 @@ final class OsPriorities {
         if (why != null) {
             return "monitor slice: Linux default (" + why + ")";
         }
-        return "monitor slice " + (nanos % 1_000_000 == 0 ? nanos / 1_000_000 + " ms" : nanos / 1_000 + " µs");
+        return "monitor slice " + describeSlice(nanos);
+    }
+
+    /** "100 µs", "2 ms". */
+    static String describeSlice(long nanos) {
+        return nanos % 1_000_000 == 0 ? nanos / 1_000_000 + " ms" : nanos / 1_000 + " µs";
     }
 
     /** Null when the calling thread now has slice {@code nanos}; otherwise why not. */
@@ -223,6 +242,64 @@ final class OsPriorities {
                 return "this Linux has no custom slices for SCHED_OTHER (6.12 and later have)";
             }
             return null;
+        }
+    }
+
+    /** The {@link SchedAttr} for {@link #setSlice}, built once: building the downcall handle costs far more than a call. */
+    private static final class SliceDoor {
+        static final SchedAttr SA;
+        /** Null when {@link #SA} can set slices; otherwise why not. */
+        static final String WHY_NOT;
+
+        static {
+            SchedAttr sa = null;
+            String why = Native.unavailable();
+            if (why == null) {
+                try {
+                    sa = new SchedAttr();
+                    if (slice(sa, 0, Arena.ofAuto()) <= 0) { // Linux reports 0 (or nothing) before 6.12
+                        why = "this Linux has no custom slices for SCHED_OTHER (6.12 and later have)";
+                        sa = null;
+                    }
+                } catch (UnsupportedOperationException | IllegalStateException e) {
+                    why = e.getMessage();
+                    sa = null;
+                }
+            }
+            SA = sa;
+            WHY_NOT = why;
+        }
+    }
+
+    /** Null when {@link #setSlice} can work here; otherwise why not, for {@code Kernel.osPriorities()}. */
+    static String slicesUnavailable() {
+        return SliceDoor.WHY_NOT;
+    }
+
+    /**
+     * Sets the EEVDF slice of thread {@code tid} of this process (0: the calling thread) to
+     * {@code nanos} ({@link #MIN_SLICE_NANOS} to {@link #MAX_SLICE_NANOS}, or 0 for Linux's
+     * default), keeping its policy and nice value (read first: {@code sched_setattr} sets all of
+     * them). False where it cannot ({@link #slicesUnavailable}, or Linux refused). For a displacing
+     * carrier ({@code Preemption}): called on a parked thread, whose nice value does not change
+     * between the read and the write, or on the calling thread itself.
+     */
+    static boolean setSlice(int tid, long nanos) {
+        SchedAttr sa = SliceDoor.SA;
+        if (sa == null || tid < 0) {
+            return false;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment attr = arena.allocate(SCHED_ATTR);
+            if (!sa.get(tid, attr) || (int) ATTR_POLICY.get(attr, 0L) != SCHED_OTHER) {
+                return false;
+            }
+            ATTR_SIZE.set(attr, 0L, (int) SCHED_ATTR.byteSize());
+            ATTR_RUNTIME.set(attr, 0L, nanos);
+            ATTR_FLAGS.set(attr, 0L, 0L);
+            return sa.set(tid, attr);
+        } catch (RuntimeException e) { // a hint to the OS: never fail a displacement over it
+            return false;
         }
     }
 

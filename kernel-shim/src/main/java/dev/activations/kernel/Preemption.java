@@ -51,7 +51,11 @@ import java.util.concurrent.locks.LockSupport;
  * priority level the nice values are equal, and displacement still pays: a space owed its share
  * beside a holder in a checkpoint-free loop otherwise waited for ever (time slicing too needs the
  * holder's safepoint), and with it the owed space's carrier runs as soon as Linux gives it the
- * CPU, sharing it with the displaced one until that one's safepoint. Rejected:
+ * CPU, sharing it with the displaced one until that one's safepoint. "As soon as" was up to the
+ * rest of the holder's OS slice (1.4 ms on 2 CPUs) until the carrier woken got a shorter slice
+ * than the holder's before its wake-up ({@code Kernel.Builder.displacementSlice}, 100 µs; see
+ * {@link OsPriorities}): Linux then runs it at once. It keeps that slice until it goes back to
+ * its pool ({@link Activation#shortSlice}). Rejected:
  * handing a VP off when the holder has burnt {@code blockedAfter} of CPU after a preemption
  * request without a safepoint (measured: worse on 2 cores, the extra carrier time-shared
  * equally with the late one), and interrupting carriers (HotSpot cannot preempt a mounted
@@ -187,6 +191,9 @@ final class Preemption {
             owed.pending--;
             k.preemptionCount.increment();
             KernelEvents.processorDisplaced(k, victim, owed, vp, displaced);
+            if (k.displacementSliceNanos > 0 && !b.shortSlice) { // before the wake-up, where Linux decides
+                b.shortSlice = b.tid < 0 || OsPriorities.setSlice(b.tid, k.displacementSliceNanos); // new: sets it in run
+            }
             k.spares.pinBeforeWaking(b, vp);
             k.spares.start(b, as);
             return true;

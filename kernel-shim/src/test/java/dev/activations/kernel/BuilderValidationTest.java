@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -51,13 +52,20 @@ class BuilderValidationTest {
     }
 
     @Test
-    void monitorSlice() {
-        rejected("monitorSlice", () -> Kernel.builder().monitorSlice(null));
-        rejected("monitorSlice", () -> Kernel.builder().monitorSlice(Duration.ofNanos(-1)));
-        rejected("monitorSlice", () -> Kernel.builder().monitorSlice(Duration.ofNanos(99_999)));
-        rejected("monitorSlice", () -> Kernel.builder().monitorSlice(Duration.ofMillis(100).plusNanos(1)));
-        Kernel.builder().monitorSlice(Duration.ZERO).monitorSlice(Duration.ofMillis(100))
-                .monitorSlice(Duration.ofNanos(100_000)); // the bounds themselves, and zero, are allowed
+    void slices() {
+        sliceRejected("monitorSlice", Kernel.Builder::monitorSlice);
+        sliceRejected("displacementSlice", Kernel.Builder::displacementSlice);
+    }
+
+    private static void sliceRejected(String parameter, BiFunction<Kernel.Builder, Duration, Kernel.Builder> setter) {
+        rejected(parameter, () -> setter.apply(Kernel.builder(), null));
+        rejected(parameter, () -> setter.apply(Kernel.builder(), Duration.ofNanos(-1)));
+        rejected(parameter, () -> setter.apply(Kernel.builder(), Duration.ofNanos(99_999)));
+        rejected(parameter, () -> setter.apply(Kernel.builder(), Duration.ofMillis(100).plusNanos(1)));
+        Kernel.Builder b = Kernel.builder();
+        for (Duration allowed : List.of(Duration.ZERO, Duration.ofMillis(100), Duration.ofNanos(100_000))) {
+            setter.apply(b, allowed); // the bounds themselves, and zero, are allowed
+        }
     }
 
     private static void durationRejected(String parameter, BiFunction<Kernel.Builder, Duration, Kernel.Builder> setter) {

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +100,58 @@ class OsPrioritiesTest {
             Await.until("low's displaced carrier stops at its safepoint", () -> low.count(Preempted.class) == 1, state);
             assertEquals(1, k.stats().displacements(), state.get());
             assertNull(KernelInvariantsView.violation(k), state.get());
+            assertTrue(low.failures.isEmpty() && high.failures.isEmpty(), state.get());
+        }
+    }
+
+    /**
+     * The carrier that displaces a holder is given the short OS slice before it is woken
+     * ({@code displacementSlice}, default 100 µs: Linux runs it at once instead of after the rest
+     * of the holder's slice), and asks for Linux's default again when it goes back to its pool.
+     * Twice: a new carrier the first time (it sets the slice itself when it starts), a pooled
+     * one the second (the kernel sets it before the wake-up).
+     */
+    @Test
+    void aDisplacingCarrierRunsWithTheShortSliceUntilItGoesBackToItsPool() {
+        try (Kernel k = kernel("os-displace-slice")) {
+            assumeTrue(active(k) && k.osPriorities().endsWith("displacing carriers' slice 100 µs"),
+                    "no custom OS slices here: " + k.osPriorities());
+            TestScheduler low = new TestScheduler("low");
+            TestScheduler high = new TestScheduler("high");
+            Supplier<String> state = () -> low.describe() + "\n" + high.describe() + "\n" + k.stats();
+            AddressSpace sl = low.attach(k, 3);
+            AddressSpace sh = high.attach(k, 8);
+            Activation first = null;
+            for (int round = 1; round <= 2; round++) {
+                AtomicBoolean release = new AtomicBoolean();
+                Hog hog = new Hog(release);
+                low.submit(hog);
+                sl.requestProcessors(1);
+                Await.until("the hog computes", () -> hog.niceSeen != ProcStat.UNKNOWN, state);
+                assertTrue(OsPriorities.sliceOf(hog.carrier.tid) != 100_000, "the hog's carrier has Linux's default slice");
+
+                AtomicLong sliceSeen = new AtomicLong(-2);
+                AtomicReference<Activation> displacer = new AtomicReference<>();
+                TestScheduler.Work probe = () -> {
+                    Activation a = Activation.current();
+                    displacer.set(a);
+                    sliceSeen.set(OsPriorities.sliceOf(a.tid));
+                    release.set(true);
+                    return true;
+                };
+                high.submit(probe);
+                sh.requestProcessors(1);
+                Await.until("high runs while low's holder computes", () -> high.finished.contains(probe), state);
+                assertEquals(round, k.stats().displacements(), state.get());
+                Activation a = displacer.get();
+                assertEquals(100_000, sliceSeen.get(), "round " + round + ": the displacing carrier's slice, ns; "
+                        + (a == first ? "a pooled carrier" : "a new carrier"));
+                Await.until("the displacing carrier is back in its pool with Linux's default slice",
+                        () -> a.state() == Activation.SPARE && OsPriorities.sliceOf(a.tid) != 100_000,
+                        () -> state.get() + "\n" + a + " slice " + OsPriorities.sliceOf(a.tid));
+                Await.until("low's hog has finished", () -> low.finished.contains(hog), state);
+                first = first == null ? a : first;
+            }
             assertTrue(low.failures.isEmpty() && high.failures.isEmpty(), state.get());
         }
     }
@@ -252,7 +306,7 @@ class OsPrioritiesTest {
     @Test
     void theMonitorHasAShortSliceAndTheCarriersItStartsDoNot() throws Exception {
         try (Kernel k = Kernel.builder().name("slice").processors(1).blockingDetection(false).build()) {
-            assumeTrue(active(k) && k.osPriorities().endsWith("monitor slice 100 µs"),
+            assumeTrue(active(k) && k.osPriorities().contains("monitor slice 100 µs;"),
                     "no custom OS slices here: " + k.osPriorities());
             int base = k.os.baseNice();
             assumeTrue(base < OsPriorities.MAX_NICE, "the test raises a thread's nice value above " + base);
