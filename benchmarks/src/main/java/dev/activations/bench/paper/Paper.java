@@ -727,8 +727,9 @@ public final class Paper {
                 + "of its task (or gets the processor back first). Web uses almost no processor time (500 tiny "
                 + "tasks/s), so batch beside web should keep nearly all of its throughput alone: the kernel lends "
                 + "web's idle processors to batch at once (an idle processor is not demand). With shares (equal "
-                + "priorities) the kernel displaces batch's carrier too, but both run at one nice value: the OS "
-                + "runs web's carrier when batch's OS time slice ends at worst, then shares the core between them.");
+                + "priorities) the kernel displaces batch's carrier too; both run at one nice value, so the carrier it "
+                + "wakes for web asks Linux for a shorter time slice than batch's (100 µs, Linux 6.12+): Linux then "
+                + "runs it at once, not when batch's slice ends, and shares the core between them after that.");
         s.notes.add("Shares: web and batch at equal priority with shares 3 : 1. Web wants less than its 1.5 "
                 + "processors, so batch gets the rest: the shares only matter when both saturate (SharesTest).");
         missing(s, m, "TwoApps", impls.toArray(String[]::new));
