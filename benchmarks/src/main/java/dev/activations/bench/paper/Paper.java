@@ -737,6 +737,8 @@ public final class Paper {
         target("TwoApps", "Activations web p99, checkpoint-free batch saturated (ms)", "≤ 0.3", a[1], 0.3, true);
         target("TwoApps", "Activations web p99 saturated / idle", "≤ 1.5", a[1] / a[0], 1.5, true);
         target("TwoApps", "Activations batch tasks/s beside web / alone", "≥ 0.9", a[3] / a[2], 0.9, false);
+        double[] sh = values.get("activations-shares");
+        target("TwoApps", "Activations, shares 3 : 1, web p99 beside the same batch (ms)", "≤ 0.3", sh[1], 0.3, true);
         return s;
     }
 
