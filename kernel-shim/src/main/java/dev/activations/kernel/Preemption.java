@@ -160,7 +160,7 @@ final class Preemption {
      * carrier to be had).
      */
     private boolean displaceOne(AddressSpace victim, AddressSpace owed) {
-        if (!k.spares.canPick(owed)) {
+        if (owed.displaced.isEmpty() && !k.spares.canPick(owed)) {
             return false;
         }
         for (VirtualProcessor vp : k.processors) {
@@ -186,11 +186,18 @@ final class Preemption {
                 k.spares.blocked(h, h.kernelThread, System.nanoTime());
             }
             k.spares.unpin(h); // it runs on wherever a CPU is free, not behind the VP's new carrier
+            k.preemptionCount.increment();
+            KernelEvents.processorDisplaced(k, victim, owed, vp, displaced);
+            if (!owed.displaced.isEmpty()) {
+                // a thread of owed still runs, displaced earlier (within one level the two spaces
+                // take the VP from each other in turn): it takes this VP, and owed's count of VPs
+                // asked for (pending) is not touched: its deficit came from that displaced thread
+                k.planner.reinstate(owed.displaced.poll(), vp, owed);
+                return true;
+            }
             Activation b = k.spares.pick(owed, null);
             Assignment as = k.planner.bind(b, vp, owed);
             owed.pending--;
-            k.preemptionCount.increment();
-            KernelEvents.processorDisplaced(k, victim, owed, vp, displaced);
             if (k.displacementSliceNanos > 0 && !b.shortSlice) { // before the wake-up, where Linux decides
                 b.shortSlice = b.tid < 0 || OsPriorities.setSlice(b.tid, k.displacementSliceNanos); // new: sets it in run
             }

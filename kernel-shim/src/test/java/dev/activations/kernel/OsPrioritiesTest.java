@@ -156,6 +156,48 @@ class OsPrioritiesTest {
         }
     }
 
+    /**
+     * Two spaces of one priority level, each with a thread that never reaches a safepoint, on one
+     * processor: time slicing hands the processor back and forth by displacement. From the second
+     * turn on, the space owed the processor has a displaced thread of its own still running: that
+     * thread takes the processor back (reinstated), with no new carrier and no change to what the
+     * space asked for. (Before the fix the kernel woke a new carrier and counted the space's
+     * request down below zero: found by jcstress, {@code Kernel_SharesRotateProcessors}.)
+     */
+    @Test
+    void twoEqualCheckpointFreeSpacesTakeTheProcessorInTurns() {
+        try (Kernel k = kernel("os-turns")) {
+            assumeTrue(active(k), "OS priorities unavailable here: " + k.osPriorities());
+            AtomicBoolean release = new AtomicBoolean();
+            Hog hogA = new Hog(release);
+            Hog hogB = new Hog(release);
+            TestScheduler a = new TestScheduler("a");
+            TestScheduler b = new TestScheduler("b");
+            Supplier<String> state = () -> a.describe() + "\n" + b.describe() + "\n" + k.stats();
+            a.submit(hogA);
+            b.submit(hogB);
+            AddressSpace sa = a.attach(k, Allocation.DEFAULT);
+            AddressSpace sb = b.attach(k, Allocation.DEFAULT);
+            try {
+                sa.requestProcessors(1);
+                sb.requestProcessors(1);
+                Await.until("both threads have run", () -> hogA.carrier != null && hogB.carrier != null, state);
+                Await.until("four turns", () -> k.stats().displacements() >= 4, state);
+                synchronized (k.allocationLock()) {
+                    assertTrue(sa.pending >= 0 && sb.pending >= 0, "pending " + sa.pending + " / " + sb.pending + ": " + state.get());
+                    assertTrue(sa.held + sb.held == 1, state.get());
+                }
+                assertNull(KernelInvariantsView.violation(k), state.get());
+                assertEquals(1, a.count(TestScheduler.Added.class), "each thread comes back by reinstatement, not on a new carrier: " + state.get());
+                assertEquals(1, b.count(TestScheduler.Added.class), "each thread comes back by reinstatement, not on a new carrier: " + state.get());
+            } finally {
+                release.set(true);
+            }
+            Await.until("both threads finish", () -> a.finished.contains(hogA) && b.finished.contains(hogB), state);
+            assertTrue(a.failures.isEmpty() && b.failures.isEmpty(), state.get());
+        }
+    }
+
     @Test
     void lowerSpacesCarriersRunAtAHigherNiceValue() {
         try (Kernel k = Kernel.builder().name("os-nice").processors(2).build()) {
