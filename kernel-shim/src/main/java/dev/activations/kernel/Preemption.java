@@ -31,7 +31,10 @@ import java.util.concurrent.locks.LockSupport;
  *       part of its space's demand ({@code AddressSpace.displaced}): a thread that never reaches
  *       a safepoint (a checkpoint-free loop) would otherwise run on, unaccounted, forever; the
  *       first VP its space gets back goes to it ({@link Planner#reinstate}), which then simply
- *       holds a VP again.</li>
+ *       holds a VP again. That includes a VP its space takes by displacement: within one level
+ *       two spaces take a VP from each other in turn, and the owed space's displaced thread
+ *       takes it, with no new carrier and {@code pending} untouched (its deficit came from that
+ *       thread, not from a request).</li>
  *   <li><b>Cooperative preemption</b> (otherwise: a lower-priority space owed its minimum, OS
  *       priorities off, no carrier to be had, or every holder inside a critical section).
  *       PREEMPT is set in the holder's signal word
