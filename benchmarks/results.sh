@@ -6,6 +6,7 @@
 # Sections: switch executor sumtime blocking http realserver realcompute twoapps httpapps ttsp priority
 #           promises table5 speedup account, and (not in "all"):
 #   monitorslice  the monitor's OS slice against Linux's default: ROUNDS=8 bash benchmarks/results.sh monitorslice
+#   sentinels     the kernel's sentinels against none: ROUNDS=6 bash benchmarks/results.sh sentinels
 #   alternate     one JMH parameter's values against each other, one fork per JMH run, alternating, e.g.
 #                 ROUNDS=4 TAG=checkpoints BENCH='Promises -p impl=activations -p blocking=unbracketed' \
 #                 PARAM=slicesPerStep VALUES='20 200' METRICS='handOffP99Us transitP99Us' bash benchmarks/results.sh alternate
@@ -114,6 +115,10 @@ section() {
                       # against Linux's default (0), on Promises
             BENCH='Promises -p impl=activations' PARAM=monitorSliceUs VALUES='0 100' \
                 METRICS='handOffP50Us handOffP99Us detectionP99Us' TAG=monitorslice section alternate ;;
+        sentinels) # the kernel's sentinels (Kernel.Builder.sentinels): on, the default, against off,
+                   # on Promises with unannotated blocking
+            BENCH='Promises -p impl=activations -p blocking=unbracketed' PARAM=sentinels VALUES='false true' \
+                METRICS='primary handOffP50Us handOffP99Us detectionP99Us transitP99Us utilization' TAG=sentinels section alternate ;;
         alternate) # one parameter's values against each other, one fork per JMH run, the values
                    # alternating fork by fork so that drift hits each alike (see the header)
             local rounds=${ROUNDS:-6} tag=${TAG:-alternate} round value metric

@@ -104,6 +104,10 @@ public class Promises {
     @Param({"100"})
     public int monitorSliceUs;
 
+    /** The kernel's {@code sentinels} (its default: true): idle-CPU threads that wake the monitor where a carrier blocked. */
+    @Param({"true"})
+    public boolean sentinels;
+
     /**
      * Checkpoints per ~20 ms compute step ({@link BlockingMix}: 20, one every ~1 ms). After an
      * unannotated hand-off the revoked carrier runs its thread on to the next checkpoint beside
@@ -180,7 +184,8 @@ public class Promises {
         kind = (ActivationsKind) Kind.create(impl, 0, b -> b.pinCarriers(true)
                 .blockedAfter(Duration.ofNanos(blockedAfterUs * 1_000L))
                 .monitorInterval(Duration.ofNanos(monitorIntervalUs * 1_000L))
-                .monitorSlice(Duration.ofNanos(monitorSliceUs * 1_000L)));
+                .monitorSlice(Duration.ofNanos(monitorSliceUs * 1_000L))
+                .sentinels(sentinels));
         if (slicesPerStep < 1 || slicesPerStep > 20_000) {
             throw new IllegalArgumentException("slicesPerStep must be between 1 and 20000, was " + slicesPerStep);
         }

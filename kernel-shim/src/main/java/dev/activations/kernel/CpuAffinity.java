@@ -14,7 +14,8 @@ import java.util.Locale;
  * {@link Kernel.Builder#pinCarriers(boolean) pinCarriers(true)}: VP {@code i} runs on the
  * {@code i}-th CPU this process may use (modulo their number), so a VP <em>is</em> a processor,
  * as the paper assumes, and Linux cannot leave a VP's carrier waiting on one core's run queue
- * while another core idles.
+ * while another core idles. Also used by {@link Sentinels} (each pinned to its CPU, and the monitor
+ * moved to the CPU of the sentinel that woke it), whatever {@code pinCarriers} says.
  *
  * <p>Immutable after {@link #open}: the allowed CPUs are read once. An affinity is a placement
  * hint, never a correctness property: a call that fails (a CPU taken away from the process's
@@ -94,6 +95,11 @@ final class CpuAffinity {
             }
         }
         return Arrays.copyOf(found, n);
+    }
+
+    /** How many CPUs this process may run on. */
+    int cpuCount() {
+        return allowed.length;
     }
 
     /** The CPU VP {@code vp} runs on: the {@code vp}-th allowed CPU, wrapping around. */

@@ -118,6 +118,9 @@ public final class Kernel implements AutoCloseable {
      * needed. Volatile for the reads outside the lock.
      */
     private volatile Thread monitorThread;
+    private volatile Monitor monitor;
+    /** Idle-CPU watchers that wake the monitor where a carrier's CPU went idle: {@link Sentinels}. */
+    final Sentinels sentinels;
     /** The EEVDF slice the monitor asks Linux for, ns (0: Linux's default); see {@link OsPriorities#requestSlice}. */
     final long monitorSliceNanos;
     /** What became of it: written once by the monitor when it starts, read by {@link #osPriorities()}. */
@@ -171,6 +174,7 @@ public final class Kernel implements AutoCloseable {
         this.preemption = new Preemption(this);
         this.spares = new Spares(this);
         this.monitorSliceNanos = b.monitorSlice.toNanos();
+        this.sentinels = Sentinels.open(this, b.sentinels, blockingDetection);
         long asked = b.displacementSlice.toNanos();
         String why = asked == 0 ? "built with displacementSlice(0)"
                 : !os.active() ? "no displacement" : OsPriorities.slicesUnavailable();
@@ -180,6 +184,7 @@ public final class Kernel implements AutoCloseable {
         if (blockingDetection || os.active()) {
             startMonitor();
             awaitMonitorSlice();
+            sentinels.start();
         }
         KernelManagement.register(this);
         KernelEvents.kernelStarted(this);
@@ -187,8 +192,9 @@ public final class Kernel implements AutoCloseable {
 
     /** Starts the monitor thread. In the constructor, or under the lock. */
     private void startMonitor() {
-        Thread t = new Thread(new Monitor(this, monitorIntervalNanos, blockedAfterNanos, blockingDetection),
-                name + "-monitor");
+        Monitor mon = new Monitor(this, monitorIntervalNanos, blockedAfterNanos, blockingDetection);
+        monitor = mon;
+        Thread t = new Thread(mon, name + "-monitor");
         t.setDaemon(true);
         monitorThread = t;
         t.start();
@@ -340,10 +346,11 @@ public final class Kernel implements AutoCloseable {
      * 100 µs"} when Linux gives it the short slice asked for ({@link Builder#monitorSlice}), else
      * {@code "; monitor slice: Linux default (why)"}; then that of a carrier that displaces a
      * holder ({@link Builder#displacementSlice}): {@code "; displacing carriers' slice 100 µs"}, or
-     * {@code "; displacing carriers' slice: Linux default (why)"}.
+     * {@code "; displacing carriers' slice: Linux default (why)"}; then the sentinels
+     * ({@link Builder#sentinels}): {@code "; sentinels on 2 CPUs"} or {@code "; no sentinels (why)"}.
      */
     public String osPriorities() {
-        return os.describe() + "; " + monitorSlice + "; " + displacementSlice;
+        return os.describe() + "; " + monitorSlice + "; " + displacementSlice + "; " + sentinels.describe();
     }
 
     /** A consistent snapshot of the counters. */
@@ -411,6 +418,7 @@ public final class Kernel implements AutoCloseable {
             joinQuietly(monitor, 2_000);
         }
         spares.startPending(); // carriers left for the monitor to start: they start, see closed, retire
+        sentinels.stop(2_000);
         long deadline = System.nanoTime() + 2_000_000_000L;
         for (Activation a : toJoin) {
             joinQuietly(a, Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
@@ -430,6 +438,9 @@ public final class Kernel implements AutoCloseable {
             if (a.isAlive()) {
                 stuck.add(a.toString());
             }
+        }
+        if (sentinels.alive() > 0) {
+            stuck.add(sentinels.alive() + " sentinel thread(s) (a kernel bug)");
         }
         for (AddressSpace s : attached) {
             try {
@@ -734,6 +745,19 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    /** The monitor thread, or null before it starts. */
+    Thread monitorThread() {
+        return monitorThread;
+    }
+
+    /** A sentinel on {@code cpu} saw a VP holder stand still: see {@link Monitor#poke}. */
+    void pokeMonitor(int cpu) {
+        Monitor m = monitor;
+        if (m != null) {
+            m.poke(cpu);
+        }
+    }
+
     int busyProcessors() {
         return planner.busy;
     }
@@ -802,6 +826,7 @@ public final class Kernel implements AutoCloseable {
         private boolean blockingDetection = true;
         private boolean pinCarriers;
         private boolean osPriorities = true;
+        private boolean sentinels = true;
         private String name;
 
         private Builder() {
@@ -942,6 +967,23 @@ public final class Kernel implements AutoCloseable {
          */
         public Builder osPriorities(boolean on) {
             this.osPriorities = on;
+            return this;
+        }
+
+        /**
+         * Whether the kernel runs a sentinel on each CPU its VPs may use (as many as there are
+         * VPs, at most; default true): a thread at nice 19 pinned there, which Linux runs when
+         * that CPU has nothing else to run. When a carrier blocks in a call nobody bracketed, the
+         * sentinel on the CPU it left idle sees it at once and wakes the monitor there, instead of
+         * the monitor's next timer tick (see {@link Kernel#osPriorities()}). Sentinels watch only
+         * while carriers have recently been seen asleep in such calls and other processes leave
+         * the machine mostly idle; otherwise they park. Watching, they keep idle CPUs busy
+         * (power, not throughput: nice 19 yields to everything). Needs Linux, blocking
+         * detection and native access ({@code --enable-native-access=dev.activations.kernel},
+         * {@code ALL-UNNAMED} on the class path); without them there are none and nothing is printed.
+         */
+        public Builder sentinels(boolean on) {
+            this.sentinels = on;
             return this;
         }
 

@@ -76,12 +76,24 @@ import java.util.concurrent.locks.LockSupport;
  * 50 µs, and asks Linux for a short EEVDF slice ({@link OsPriorities#requestSlice}, default 100 µs),
  * so that its wake-ups preempt a CPU-bound carrier instead of waiting for the end of its slice.
  *
+ * <h2>Sentinels</h2>
+ * While the monitor is at its fast cadence and other processes leave the machine quiet, it wants
+ * the kernel's {@link Sentinels} watching ({@link Sentinels#want}, at every tick; off when it
+ * stops watching). A sentinel runs on a CPU that has nothing else to run and, when a holder's CPU
+ * time stands still there, {@link #poke}s the monitor: pins it to that CPU and wakes it for a
+ * tick now. The tick applies the rule above unchanged, so a poke can only make a tick earlier.
+ * The monitor unpins itself whenever it does not want sentinels, which also undoes a poke that
+ * raced with that decision (at its next loop).
+ *
  * <h2>Rejected (measured on the 2-core reference VM, unprivileged)</h2>
  * Two samples a whole interval apart without progress (the old rule: ~2 intervals, 2.4 ms p50 at
  * 1 ms); Linux perf context-switch events (with {@code perf_event_paranoid} 2 an unprivileged
  * process may only count with {@code exclude_kernel}, and then context switches count 0); the
  * JDK's own {@code Blocker} brackets around file I/O (they act only when the carrier is a
  * {@code jdk.internal.misc.CarrierThread}, a {@code ForkJoinWorkerThread} of the JDK's pool).
+ *
+ * <p>Shared with the sentinels: {@code parkedUntil} (the monitor writes it around its timed park;
+ * a sentinel reads it) and {@code pinnedCpu} (written by a poke and by {@link #unpin}; a hint).
  *
  * <p>Owns: the {@code sampledTenure}/{@code sampledDispatches}/{@code sampledCpu}/{@code sampledAt}/
  * {@code suspectSince}/{@code progressSeenAt} fields of every activation, its own cadence fields, and the
@@ -103,6 +115,8 @@ final class Monitor implements Runnable {
     static final int QUIET_TICKS = 1_000;
     /** The slowest cadence, in intervals. */
     static final int SLOWEST = 10;
+    /** A sentinel's poke is not worth a wake-up when the next tick is due sooner than this. */
+    static final long POKE_MARGIN_NANOS = 10_000;
     private static final List<GarbageCollectorMXBean> COLLECTORS = ManagementFactory.getGarbageCollectorMXBeans();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final boolean CPU_TIME = THREADS.isThreadCpuTimeSupported();
@@ -120,6 +134,12 @@ final class Monitor implements Runnable {
     private long period;
     /** When a tick last found a carrier asleep with a user thread mounted. */
     private long sleepSeenAt = System.nanoTime();
+    /** When the monitor's timed park ends; 0 while it is not parked with a deadline. Read by sentinels. */
+    private volatile long parkedUntil;
+    /** The monitor's Linux tid, once it runs; -1 before or where unknown. */
+    private volatile int tid = -1;
+    /** The CPU a sentinel pinned the monitor to, -1: none (see {@link #poke}). */
+    private volatile int pinnedCpu = -1;
 
     Monitor(Kernel kernel, long intervalNanos, long blockedAfterNanos, boolean detectBlocking) {
         this.kernel = kernel;
@@ -131,7 +151,7 @@ final class Monitor implements Runnable {
     }
 
     /** CPU time of {@code a}'s thread (ns), or -1 if unknown. */
-    private static long cpuTime(Activation a) {
+    static long cpuTime(Activation a) {
         return CPU_TIME ? THREADS.getThreadCpuTime(a.threadId()) : -1;
     }
 
@@ -145,6 +165,7 @@ final class Monitor implements Runnable {
 
     @Override
     public void run() {
+        tid = ProcStat.currentTid();
         ProcStat.setTimerSlack(TIMER_SLACK_NANOS);
         kernel.monitorSlice = OsPriorities.requestSlice(kernel.monitorSliceNanos);
         kernel.monitorSliceSet.countDown();
@@ -152,6 +173,10 @@ final class Monitor implements Runnable {
         while (!kernel.isClosed()) {
             kernel.spares.startPending();
             boolean watch = detectBlocking && kernel.busyProcessors() > 0;
+            if (!watch) {
+                kernel.sentinels.want(false);
+                unpin();
+            }
             if (!watch && !kernel.planner.slicing) {
                 kernel.monitorSleeping = true;
                 // re-check after publishing: pairs with Planner.bind (busy, then monitorSleeping)
@@ -169,15 +194,22 @@ final class Monitor implements Runnable {
             long wake = !watch ? lastSlice + sliceNanos
                     : kernel.planner.slicing ? Math.min(due, lastSlice + sliceNanos) : due;
             if (wake - now > 0) {
+                parkedUntil = wake;
                 LockSupport.parkNanos(this, wake - now);
+                parkedUntil = 0;
             }
             now = System.nanoTime();
             long gcs = collections();
             boolean paused = gcs != lastCollections || now - wake > PAUSE_NANOS;
             lastCollections = gcs;
             if (watch) {
-                period = now - sleepSeenAt < QUIET_TICKS * intervalNanos ? intervalNanos
-                        : Math.min(2 * period, SLOWEST * intervalNanos);
+                boolean fast = now - sleepSeenAt < QUIET_TICKS * intervalNanos;
+                period = fast ? intervalNanos : Math.min(2 * period, SLOWEST * intervalNanos);
+                boolean sentinels = fast && kernel.sentinels.count() > 0 && kernel.sentinels.othersQuiet(now);
+                kernel.sentinels.want(sentinels);
+                if (!sentinels) {
+                    unpin();
+                }
                 due = now + period;
                 if (paused) {
                     forgetAll();
@@ -192,6 +224,33 @@ final class Monitor implements Runnable {
                     kernel.spares.startDeferred();
                 }
             }
+        }
+    }
+
+    /**
+     * Called by the sentinel on {@code cpu}, a CPU that has nothing else to run, on seeing a VP
+     * holder's CPU time stand still ({@link Sentinels}): if the monitor sleeps until a tick more
+     * than {@link #POKE_MARGIN_NANOS} away, it is pinned to {@code cpu} and woken, so that its tick
+     * runs now, on an awake CPU, and the standby it arms is woken from there. Racy by design (two
+     * sentinels may pin it in turn): an affinity is a hint, and a tick too many finds nothing.
+     */
+    void poke(int cpu) {
+        long until = parkedUntil;
+        Thread me = kernel.monitorThread();
+        if (until == 0 || until - System.nanoTime() < POKE_MARGIN_NANOS || me == null) {
+            return; // awake, or ticking soon anyway
+        }
+        if (pinnedCpu != cpu && kernel.sentinels.affinity().pin(tid, cpu)) {
+            pinnedCpu = cpu;
+        }
+        LockSupport.unpark(me);
+    }
+
+    /** Lets the monitor run on every CPU again once sentinels stop watching. Monitor thread only. */
+    private void unpin() {
+        if (pinnedCpu >= 0) {
+            pinnedCpu = -1;
+            kernel.sentinels.affinity().release(tid);
         }
     }
 

@@ -152,8 +152,13 @@ class CarrierPinningTest {
 
     /** CPUs the calling thread may run on, from {@code Cpus_allowed_list} ("0-3,6"). */
     static Set<Integer> allowedCpus() {
+        return allowedCpus(Path.of("/proc/thread-self/status"));
+    }
+
+    /** CPUs the thread whose {@code status} file is {@code status} may run on. */
+    static Set<Integer> allowedCpus(Path status) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/thread-self/status"))) {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("Cpus_allowed_list:")) {
                     Set<Integer> cpus = new TreeSet<>();
                     for (String part : line.substring(line.indexOf(':') + 1).trim().split(",")) {
@@ -167,7 +172,7 @@ class CarrierPinningTest {
                     return cpus;
                 }
             }
-            throw new IllegalStateException("no Cpus_allowed_list in /proc/thread-self/status");
+            throw new IllegalStateException("no Cpus_allowed_list in " + status);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -184,13 +184,18 @@ class UndetectedBlockingTest {
      * ends the blocking call; it must be idempotent.
      */
     private static void blockUndetected(String kernelName, Call call, Runnable release) {
+        blockUndetected(Kernel.builder().name(kernelName).processors(1)
+                .blockedAfter(Duration.ofMillis(1)).monitorInterval(Duration.ofMillis(1)), call, release);
+    }
+
+    /** The same on a one-processor kernel built by {@code kernel}. */
+    static void blockUndetected(Kernel.Builder kernel, Call call, Runnable release) {
         Blocker item = new Blocker("blocking", call);
         Spin other = new Spin("other");
         TestScheduler s = new TestScheduler("s");
         Supplier<String> state = () -> s.describe() + "\n  item carrier="
                 + (item.carrier == null ? null : item.carrier + " " + item.carrier.getState());
-        try (Kernel k = Kernel.builder().name(kernelName).processors(1)
-                .blockedAfter(Duration.ofMillis(1)).monitorInterval(Duration.ofMillis(1)).build()) {
+        try (Kernel k = kernel.build()) {
             try {
                 s.submit(item, other);
                 AddressSpace sp = s.attach(k, 5);

@@ -80,8 +80,9 @@ public final class HandOffRig {
 
     /**
      * The rig whose kernel arms a standby at every {@code enterKernel} but never hands off by
-     * itself (an hour's {@code blockedAfter} and {@code monitorInterval}): the actors' hand-off
-     * gives the VP to that standby, which may be taking its watch assignment at that moment.
+     * itself (an hour's {@code blockedAfter} and {@code monitorInterval}, and no sentinels, whose
+     * pokes would make the monitor tick and arm standbys of its own): the actors' hand-off gives
+     * the VP to that standby, which may be taking its watch assignment at that moment.
      */
     static HandOffRig withStandby() {
         return WithStandby.RIG;
@@ -101,6 +102,7 @@ public final class HandOffRig {
                 .processors(1)
                 .blockedAfter(Duration.ofHours(1))
                 .monitorInterval(Duration.ofHours(1))
+                .sentinels(false)
                 .keepAlive(Duration.ofMinutes(10))
                 .name("standby-rig")
                 .build());
