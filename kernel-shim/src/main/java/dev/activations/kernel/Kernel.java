@@ -118,6 +118,7 @@ public final class Kernel implements AutoCloseable {
      * needed. Volatile for the reads outside the lock.
      */
     private volatile Thread monitorThread;
+    /** The monitor's runnable, set with {@link #monitorThread}: for sentinels' pokes. */
     private volatile Monitor monitor;
     /** Idle-CPU watchers that wake the monitor where a carrier's CPU went idle: {@link Sentinels}. */
     final Sentinels sentinels;
@@ -381,7 +382,7 @@ public final class Kernel implements AutoCloseable {
      * Stops the kernel: every activation is told to give its VP back at its next safepoint,
      * spares, standbys and lingering activations wake and retire, blocked ones are interrupted
      * after a grace period; each attached space then gets {@link Upcalls#kernelClosed}. Returns
-     * when no carrier thread of this kernel is alive.
+     * when no carrier, monitor or sentinel thread of this kernel is alive.
      *
      * @throws IllegalStateException if some carrier did not stop within 10 s (a user thread
      *     that never reaches a safepoint, or a blocking call that ignores interrupts); the
@@ -977,8 +978,9 @@ public final class Kernel implements AutoCloseable {
          * sentinel on the CPU it left idle sees it at once and wakes the monitor there, instead of
          * the monitor's next timer tick (see {@link Kernel#osPriorities()}). Sentinels watch only
          * while carriers have recently been seen asleep in such calls and other processes leave
-         * the machine mostly idle; otherwise they park. Watching, they keep idle CPUs busy
-         * (power, not throughput: nice 19 yields to everything). Needs Linux, blocking
+         * the machine mostly idle; otherwise they park. Watching, they keep idle CPUs busy: power,
+         * and a few percent of a pinning workload's throughput (4 % in the Promises benchmark,
+         * for half its hand-off p99). Needs Linux, blocking
          * detection and native access ({@code --enable-native-access=dev.activations.kernel},
          * {@code ALL-UNNAMED} on the class path); without them there are none and nothing is printed.
          */

@@ -9,17 +9,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.activations.kernel.TestScheduler.Blocker;
 import dev.activations.kernel.TestScheduler.Spin;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -94,7 +88,7 @@ class SentinelsTest {
         try (Kernel probe = builder.build()) {
             assumeTrue(available(probe), "no sentinels here: " + probe.osPriorities());
         }
-        try (Connection c = new Connection()) {
+        try (LoopbackConnection c = new LoopbackConnection()) {
             UndetectedBlockingTest.blockUndetected(builder, (a, self) -> c.read() == 42, c::write);
         }
     }
@@ -102,7 +96,7 @@ class SentinelsTest {
     /** The control: without sentinels the same read waits for the monitor's tick, a minute away. */
     @Test
     void withoutSentinelsTheSameBlockWaitsForTheTick() throws Exception {
-        try (Connection c = new Connection();
+        try (LoopbackConnection c = new LoopbackConnection();
              Kernel k = Kernel.builder().name("no-sentinel-handoff").processors(1).sentinels(false)
                      .blockedAfter(Duration.ofMillis(1)).monitorInterval(NEVER).build()) {
             Blocker item = new Blocker("blocking", (a, self) -> c.read() == 42);
@@ -121,45 +115,6 @@ class SentinelsTest {
                 other.finish();
             }
             Await.until("all work finishes", () -> s.finished.contains(item) && s.finished.contains(other), state);
-        }
-    }
-
-    /** A loopback connection: {@link #read} blocks in native code until {@link #write} (idempotent). */
-    private static final class Connection implements AutoCloseable {
-        private final ServerSocket server;
-        private final Socket client;
-        private final Socket accepted;
-        private final AtomicBoolean written = new AtomicBoolean();
-
-        Connection() throws IOException {
-            InetAddress loopback = InetAddress.getLoopbackAddress();
-            server = new ServerSocket(0, 1, loopback);
-            client = new Socket(loopback, server.getLocalPort());
-            accepted = server.accept();
-            accepted.setSoTimeout((int) Await.TIMEOUT.toMillis());
-        }
-
-        int read() throws IOException {
-            InputStream in = accepted.getInputStream();
-            return in.read();
-        }
-
-        void write() {
-            if (written.compareAndSet(false, true)) {
-                try {
-                    client.getOutputStream().write(42);
-                    client.getOutputStream().flush();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try (server; client; accepted) {
-                write();
-            }
         }
     }
 }

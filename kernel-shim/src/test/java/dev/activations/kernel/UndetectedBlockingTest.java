@@ -15,10 +15,6 @@ import dev.activations.kernel.TestScheduler.Call;
 import dev.activations.kernel.TestScheduler.Spin;
 import dev.activations.kernel.TestScheduler.Unblocked;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -111,26 +107,12 @@ class UndetectedBlockingTest {
     void socketRead() throws IOException {
         assumeTrue(Files.isReadable(Path.of("/proc/thread-self/stat")),
                 "a read blocked in native code is seen through Linux /proc only");
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        try (ServerSocket server = new ServerSocket(0, 1, loopback);
-             Socket client = new Socket(loopback, server.getLocalPort());
-             Socket accepted = server.accept()) {
-            accepted.setSoTimeout((int) Await.TIMEOUT.toMillis());
+        try (LoopbackConnection c = new LoopbackConnection()) {
             AtomicInteger read = new AtomicInteger(-2);
-            AtomicBoolean written = new AtomicBoolean();
             blockUndetected("undetected-read", (a, self) -> {
-                read.set(accepted.getInputStream().read());
+                read.set(c.read());
                 return true;
-            }, () -> {
-                if (written.compareAndSet(false, true)) {
-                    try {
-                        client.getOutputStream().write(42);
-                        client.getOutputStream().flush();
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            });
+            }, c::write);
             assertEquals(42, read.get(), "the read returned the byte the test wrote");
         }
     }

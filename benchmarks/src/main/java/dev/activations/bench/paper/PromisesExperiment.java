@@ -132,7 +132,9 @@ final class PromisesExperiment {
                 + "with no OS wake-up after the decision. Unbracketed, the monitor reads each running carrier's CPU "
                 + "time every monitorInterval; a carrier that stood still for half the interval and sleeps (Java "
                 + "thread state or /proc) is suspected from the estimated start of its sleep, a standby is armed, and "
-                + "the processor moves once it has slept blockedAfter.");
+                + "the processor moves once it has slept blockedAfter. While carriers block so, the kernel's sentinels "
+                + "(one nice-19 thread pinned per CPU, running only when that CPU has nothing else to run) wake the "
+                + "monitor on the CPU a carrier just left idle, instead of waiting for its timer.");
         s.notes.add("With six threads per core the ready queues always hold work, so a returning thread waits behind the "
                 + "threads ahead of it (FIFO): the return path there is that wait. One thread per processor leaves "
                 + "the processor idle for it: the mechanism alone.");
