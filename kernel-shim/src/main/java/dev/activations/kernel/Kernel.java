@@ -746,11 +746,6 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
-    /** The monitor thread, or null before it starts. */
-    Thread monitorThread() {
-        return monitorThread;
-    }
-
     /** A sentinel on {@code cpu} saw a VP holder stand still: see {@link Monitor#poke}. */
     void pokeMonitor(int cpu) {
         Monitor m = monitor;

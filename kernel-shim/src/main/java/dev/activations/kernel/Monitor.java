@@ -138,6 +138,8 @@ final class Monitor implements Runnable {
     private volatile long parkedUntil;
     /** The monitor's Linux tid, once it runs; -1 before or where unknown. */
     private volatile int tid = -1;
+    /** The monitor's thread, once it runs (for pokes). */
+    private volatile Thread thread;
     /** The CPU a sentinel pinned the monitor to, -1: none (see {@link #poke}). */
     private volatile int pinnedCpu = -1;
 
@@ -166,6 +168,7 @@ final class Monitor implements Runnable {
     @Override
     public void run() {
         tid = ProcStat.currentTid();
+        thread = Thread.currentThread();
         ProcStat.setTimerSlack(TIMER_SLACK_NANOS);
         kernel.monitorSlice = OsPriorities.requestSlice(kernel.monitorSliceNanos);
         kernel.monitorSliceSet.countDown();
@@ -236,7 +239,7 @@ final class Monitor implements Runnable {
      */
     void poke(int cpu) {
         long until = parkedUntil;
-        Thread me = kernel.monitorThread();
+        Thread me = thread;
         if (until == 0 || until - System.nanoTime() < POKE_MARGIN_NANOS || me == null) {
             return; // awake, or ticking soon anyway
         }

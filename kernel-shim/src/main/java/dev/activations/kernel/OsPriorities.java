@@ -112,12 +112,9 @@ final class OsPriorities {
         if (tid < 0 || base == ProcStat.UNKNOWN) {
             return new OsPriorities(null, 0, "cooperative (/proc does not show thread nice values)");
         }
-        MethodHandle set;
-        try {
-            set = Native.downcall("setpriority", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-        } catch (UnsupportedOperationException e) {
-            return new OsPriorities(null, 0, "cooperative (" + e.getMessage() + ")");
+        MethodHandle set = NiceDoor.SET;
+        if (set == null) {
+            return new OsPriorities(null, 0, "cooperative (" + NiceDoor.WHY_NOT + ")");
         }
         StringBuilder levels = new StringBuilder();
         for (int l = 0; l < 3; l++) {
@@ -367,6 +364,40 @@ final class OsPriorities {
             } catch (Throwable t) {
                 throw new IllegalStateException("syscall " + number + " failed: " + t, t);
             }
+        }
+    }
+
+    /**
+     * {@code setpriority}, looked up once (with native access on Linux), shared by the kernel's
+     * OS priorities and its sentinels ({@link #setOwnNice}).
+     */
+    private static final class NiceDoor {
+        static final MethodHandle SET;
+        static final String WHY_NOT;
+
+        static {
+            MethodHandle set = null;
+            String why = Native.unavailable();
+            if (why == null) {
+                try {
+                    set = Native.downcall("setpriority", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+                } catch (UnsupportedOperationException e) {
+                    why = e.getMessage();
+                }
+            }
+            SET = set;
+            WHY_NOT = why;
+        }
+    }
+
+    /** Sets the calling thread's nice value, whether or not OS priorities are active; false where it cannot. */
+    static boolean setOwnNice(int nice) {
+        MethodHandle set = NiceDoor.SET;
+        try {
+            return set != null && (int) set.invokeExact(PRIO_PROCESS, 0, nice) == 0;
+        } catch (Throwable t) {
+            return false;
         }
     }
 

@@ -1,9 +1,6 @@
 package dev.activations.kernel;
 
 import java.io.IOException;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,7 +208,7 @@ final class Sentinels {
         @Override
         public void run() {
             tid = ProcStat.currentTid();
-            if (!affinity.pinCurrent(cpu) || !Nice.set(NICE)) {
+            if (!affinity.pinCurrent(cpu) || !OsPriorities.setOwnNice(NICE)) {
                 return; // not where it is needed, or not below the carriers: of no use
             }
             OsPriorities.setSlice(0, OsPriorities.MIN_SLICE_NANOS); // a hint: without it, 1.4 ms turns
@@ -254,31 +251,6 @@ final class Sentinels {
                     pokeAt[i] = 2 * pokeAt[i];
                     k.pokeMonitor(cpu);
                 }
-            }
-        }
-    }
-
-    /** {@code setpriority(PRIO_PROCESS, 0, nice)} for the calling thread. */
-    private static final class Nice {
-        private static final MethodHandle SET = lookup();
-
-        private static MethodHandle lookup() {
-            try {
-                return Native.downcall("setpriority", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            } catch (RuntimeException e) {
-                return null;
-            }
-        }
-
-        static boolean set(int nice) {
-            if (SET == null) {
-                return false;
-            }
-            try {
-                return (int) SET.invokeExact(0, 0, nice) == 0; // PRIO_PROCESS, the calling thread
-            } catch (Throwable t) {
-                return false;
             }
         }
     }
